@@ -1,0 +1,273 @@
+package dev.permafrost.alloc;
+
+import static dev.permafrost.layout.StoreFormat.LONG;
+
+import dev.permafrost.error.StoreFullException;
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.SizeClasses;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeIds;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Segregated-fit allocator over the heap of one mapping: a free list per
+ * {@linkplain SizeClasses size class}, and a bump offset into never-used space.
+ *
+ * <p>An allocation takes a block of its exact class from the free list; failing that, fresh
+ * space at the bump offset; failing that (the mapping is used up), it splits the smallest free
+ * block of a larger class. Blocks of {@link SizeClasses#LARGE_BLOCK_BYTES} and more start on a
+ * page boundary (the gap before them becomes free blocks of smaller classes), so a large
+ * object never shares a page with small ones and, once freed, is reused whole by the next
+ * large object of its class.
+ *
+ * <p>State: the bump offset, the free-list heads and the statistics live on the Java heap;
+ * the owner copies them into a commit slot when it commits ({@link #snapshot}). A private
+ * (copy-on-write) opener starts from the committed state of the file and never writes it
+ * back, so allocating copies no allocator page of the file.
+ *
+ * <p>Thread rules: thread-safe; one lock guards the state. Headers of blocks being handed
+ * out are written outside the lock, by the allocating thread, which owns the block.
+ */
+public final class Allocator {
+    /** Reserves disk space ahead of the bump offset; throws {@link StoreFullException} when there is none. */
+    @FunctionalInterface
+    public interface SpaceReserver {
+        /** Reserves nothing: the memory is anonymous, or the mapping is read-only. */
+        SpaceReserver NONE = (from, to) -> { };
+
+        /**
+         * Reserves the range.
+         *
+         * @param fromOffset bytes from the start of the file, page-aligned
+         * @param toOffset   end of the range, page-aligned
+         * @throws StoreFullException if the disk has no room for it
+         */
+        void reserve(long fromOffset, long toOffset);
+    }
+
+    /**
+     * The allocator's state at one instant, as a commit slot stores it.
+     *
+     * @param bumpOffset  end of the used heap
+     * @param freeHeads   free-list heads per class
+     * @param liveObjects count of live objects
+     * @param liveBytes   block bytes of live objects
+     * @param freeBytes   block bytes on free lists
+     * @param wastedBytes block bytes neither live nor reusable
+     */
+    public record Snapshot(long bumpOffset, long[] freeHeads, long liveObjects, long liveBytes, long freeBytes,
+                           long wastedBytes) {
+    }
+
+    private static final long MIN_RESERVE_BYTES = 1L << 20;
+    private static final long MAX_RESERVE_BYTES = 64L << 20;
+
+    private final MemorySegment heap;
+    private final Path file;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long[] freeHeads = new long[SizeClasses.COUNT];
+    private final long[] nonEmptyClasses = new long[(SizeClasses.COUNT + 63) / 64];
+    private final long limitOffset;
+    private final SpaceReserver reserver;
+    private long bumpOffset;
+    private long reservedOffset;
+    private long liveObjects;
+    private long liveBytes;
+    private long freeBytes;
+    private long wastedBytes;
+
+    /**
+     * See the parameters.
+     *
+     * @param heap          the store's memory, from offset 0 of the file
+     * @param file          the store file, for messages
+     * @param start         state to start from: the committed one, or an empty heap
+     * @param limitOffset   end of the memory allocations may use
+     * @param reserver      reserves disk space ahead of the bump offset
+     */
+    public Allocator(MemorySegment heap, Path file, Snapshot start, long limitOffset, SpaceReserver reserver) {
+        this.heap = heap;
+        this.file = file;
+        this.limitOffset = limitOffset;
+        this.reserver = reserver;
+        this.bumpOffset = start.bumpOffset();
+        this.reservedOffset = StoreFormat.alignToPage(start.bumpOffset());
+        this.liveObjects = start.liveObjects();
+        this.liveBytes = start.liveBytes();
+        this.freeBytes = start.freeBytes();
+        this.wastedBytes = start.wastedBytes();
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            freeHeads[c] = start.freeHeads()[c];
+            if (freeHeads[c] != 0) {
+                nonEmptyClasses[c >>> 6] |= 1L << c;
+            }
+        }
+    }
+
+    /**
+     * Allocates a block and writes its meta word; the payload reads as zeros. The count word
+     * is left at zero: the caller publishes the object by setting it to 1
+     * ({@code RefCounts.initialize}).
+     *
+     * @param typeId       the object's type id, validated by the caller
+     * @param payloadBytes payload length, validated by the caller
+     * @return the object's offset, bytes from the start of the file
+     * @throws StoreFullException if no block of the size is free and the mapping or disk is full
+     */
+    public long allocate(int typeId, long payloadBytes) {
+        int sizeClass = SizeClasses.classOf(ObjectHeaderDescriptor.LENGTH + payloadBytes);
+        long blockBytes = SizeClasses.sizeOf(sizeClass);
+        long block;
+        boolean reused;
+        lock.lock();
+        try {
+            block = pop(sizeClass);
+            reused = block != 0;
+            if (!reused) {
+                block = bump(blockBytes);
+            }
+            if (block == 0) {
+                block = split(sizeClass, blockBytes);
+                reused = block != 0;
+            }
+            if (block == 0) {
+                throw new StoreFullException(file, bumpOffset, "no room for an object of " + payloadBytes
+                        + " bytes (a block of " + blockBytes + "): " + (limitOffset - bumpOffset)
+                        + " bytes left above the bump offset, no free block of its size or larger");
+            }
+            liveObjects++;
+            liveBytes += blockBytes;
+            // under the lock, so that a heap walk (which takes it) never sees a block without its size
+            heap.set(LONG, block + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(typeId, payloadBytes));
+        } finally {
+            lock.unlock();
+        }
+        if (reused && payloadBytes > 0) {
+            heap.asSlice(block + ObjectHeaderDescriptor.LENGTH, payloadBytes).fill((byte) 0);
+        }
+        return block;
+    }
+
+    /**
+     * Puts the block of an object whose count has dropped to zero back on its free list.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     */
+    public void free(long objectOffset) {
+        long blockBytes = ObjectHeaderDescriptor.blockBytes(heap.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
+        lock.lock();
+        try {
+            liveObjects--;
+            liveBytes -= blockBytes;
+            release(objectOffset, blockBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return the allocator's state, consistent at one instant} */
+    public Snapshot snapshot() {
+        lock.lock();
+        try {
+            return new Snapshot(bumpOffset, freeHeads.clone(), liveObjects, liveBytes, freeBytes, wastedBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs an action with allocation stopped, on a consistent state (commit and freeze).
+     *
+     * @param action what to run
+     */
+    public void whileStopped(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long pop(int sizeClass) {
+        long block = freeHeads[sizeClass];
+        if (block != 0) {
+            long next = heap.get(LONG, block + ObjectHeaderDescriptor.FREE_NEXT_OFFSET);
+            freeHeads[sizeClass] = next;
+            if (next == 0) {
+                nonEmptyClasses[sizeClass >>> 6] &= ~(1L << sizeClass);
+            }
+            freeBytes -= SizeClasses.sizeOf(sizeClass);
+        }
+        return block;
+    }
+
+    private long bump(long blockBytes) {
+        long start = blockBytes >= SizeClasses.LARGE_BLOCK_BYTES ? StoreFormat.alignToPage(bumpOffset) : bumpOffset;
+        long end = start + blockBytes;
+        if (end > limitOffset || end < start) {
+            return 0;
+        }
+        if (end > reservedOffset) {
+            long want = Math.clamp(bumpOffset / 8, MIN_RESERVE_BYTES, MAX_RESERVE_BYTES);
+            long to = Math.min(limitOffset, StoreFormat.alignToPage(Math.max(end, reservedOffset + want)));
+            reserver.reserve(reservedOffset, to);
+            reservedOffset = to;
+        }
+        carve(bumpOffset, start);
+        bumpOffset = end;
+        return start;
+    }
+
+    private long split(int sizeClass, long blockBytes) {
+        boolean large = blockBytes >= SizeClasses.LARGE_BLOCK_BYTES;
+        for (int c = nextNonEmpty(sizeClass + 1); c >= 0; c = nextNonEmpty(c + 1)) {
+            if (large && !StoreFormat.isPageAligned(freeHeads[c])) {
+                continue;
+            }
+            long block = pop(c);
+            carve(block + blockBytes, block + SizeClasses.sizeOf(c));
+            return block;
+        }
+        return 0;
+    }
+
+    /** Turns {@code [from, to)} into free blocks of class sizes, largest first. */
+    private void carve(long from, long to) {
+        while (from < to) {
+            long size = SizeClasses.largestSizeAtMost(to - from);
+            heap.set(LONG, from + ObjectHeaderDescriptor.REFERENCE_COUNT_OFFSET, ObjectHeaderDescriptor.FREE_COUNT);
+            heap.set(LONG, from + ObjectHeaderDescriptor.META_OFFSET,
+                    ObjectHeaderDescriptor.meta(TypeIds.RAW, size - ObjectHeaderDescriptor.LENGTH));
+            release(from, size);
+            from += size;
+        }
+    }
+
+    private void release(long block, long blockBytes) {
+        if (blockBytes < SizeClasses.MIN_FREE_LIST_BLOCK_BYTES) {
+            wastedBytes += blockBytes;
+            return;
+        }
+        int sizeClass = SizeClasses.classOf(blockBytes);
+        heap.set(LONG, block + ObjectHeaderDescriptor.FREE_NEXT_OFFSET, freeHeads[sizeClass]);
+        freeHeads[sizeClass] = block;
+        nonEmptyClasses[sizeClass >>> 6] |= 1L << sizeClass;
+        freeBytes += blockBytes;
+    }
+
+    private int nextNonEmpty(int fromClass) {
+        for (int word = fromClass >>> 6; word < nonEmptyClasses.length; word++) {
+            long bits = nonEmptyClasses[word];
+            if (word == fromClass >>> 6) {
+                bits &= -1L << fromClass;
+            }
+            if (bits != 0) {
+                return (word << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+}

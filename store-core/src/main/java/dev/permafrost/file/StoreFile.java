@@ -1,0 +1,487 @@
+package dev.permafrost.file;
+
+import dev.permafrost.error.CorruptStoreException;
+import dev.permafrost.error.NotAStoreException;
+import dev.permafrost.error.PermafrostException;
+import dev.permafrost.error.StoreAccessException;
+import dev.permafrost.error.StoreFullException;
+import dev.permafrost.error.StoreLockedException;
+import dev.permafrost.error.StoreNotCleanException;
+import dev.permafrost.error.StoreStateException;
+import dev.permafrost.error.TruncatedStoreException;
+import dev.permafrost.layout.CommitSlotDescriptor;
+import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
+import dev.permafrost.layout.SizeClasses;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.SuperblockDescriptor;
+import dev.permafrost.layout.SuperblockDescriptor.Superblock;
+import dev.permafrost.os.Posix;
+import dev.permafrost.os.Posix.PosixException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * One store file: its descriptor, its lock, its validated header and its one mapping.
+ *
+ * <p>Validation happens here, once, before anything is mapped: the superblock and both
+ * commit slots are read with {@code pread}, checked against each other and against the
+ * file's length, and only then is the file mapped, never past its end.
+ *
+ * <p>Locking: an owner holds an exclusive {@code flock}, every other opener a shared one, so
+ * workers never map a store an owner is writing, and an owner never opens a store workers
+ * have mapped. The kernel drops the lock when the process dies, which is how a dead owner
+ * is told from a live one.
+ *
+ * <p>Mapping: one contiguous range for the life of the store. The owner maps the file
+ * shared. A copy-on-write opener maps anonymous private memory for the whole range and the
+ * file privately over its start, so objects it allocates above the file are at the same
+ * offsets as they would be in the file. Freeze replaces the owner's shared mapping with that
+ * layout in place ({@code MAP_FIXED}), so the segment and every offset stay valid.
+ *
+ * <p>Thread rules: {@link #commit}, {@link #freeze} and {@link #close} are called by the
+ * store with allocation stopped; {@link #reserve} under the allocator's lock.
+ */
+@SuppressWarnings("restricted") // a mapping made by mmap becomes a segment through reinterpret
+public final class StoreFile {
+    /** How the file is opened. */
+    public enum Access {
+        /** Read-write shared mapping, exclusive lock. */
+        OWNER,
+        /** Private writable mapping of the file plus anonymous memory above it, shared lock. */
+        PRIVATE,
+        /** Read-only shared mapping, shared lock. */
+        READ_ONLY
+    }
+
+    /** Private memory mapped above a frozen file for a copy-on-write opener, at least, when none is asked for. */
+    public static final long MIN_PRIVATE_BYTES = 64L << 20;
+
+    private static final int CREATE_MODE = 0644;
+    private static final int EACCES = 13;
+    private static final int EROFS = 30;
+
+    private final Path path;
+    private final int fd;
+    private final Superblock superblock;
+    private final long address;
+    private final long mappedBytes;
+    private final Arena arena;
+    private final MemorySegment memory;
+    private CommitSlot committed;
+    private Access access;
+
+    private StoreFile(Path path, int fd, Access access, Superblock superblock, CommitSlot committed, long address,
+                      long mappedBytes) {
+        this.path = path;
+        this.fd = fd;
+        this.access = access;
+        this.superblock = superblock;
+        this.committed = committed;
+        this.address = address;
+        this.mappedBytes = mappedBytes;
+        this.arena = Arena.ofShared();
+        MemorySegment mapped = MemorySegment.ofAddress(address).reinterpret(mappedBytes, arena, segment -> unmap(address, mappedBytes));
+        this.memory = access == Access.READ_ONLY ? mapped.asReadOnly() : mapped;
+    }
+
+    /**
+     * Creates a store file: exclusive create, exclusive lock, sparse file of the full
+     * capacity, the fixed pages and a first chunk of heap reserved on disk, the superblock and
+     * a first (not clean) commit written and synced.
+     *
+     * @param path          the new file; must not exist
+     * @param capacityBytes capacity, a page multiple within the format's limits (validated by the caller)
+     * @return the open file, accessed as {@link Access#OWNER}
+     * @throws StoreAccessException if the file exists or cannot be created
+     * @throws StoreFullException   if the disk has no room for the fixed pages
+     */
+    public static StoreFile create(Path path, long capacityBytes) {
+        checkPlatform(path);
+        int fd;
+        try {
+            fd = Posix.open(path.toString(), Posix.O_RDWR | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, CREATE_MODE);
+        } catch (PosixException e) {
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET,
+                    e.errno() == Posix.EEXIST ? "cannot create the store: the file exists" : "cannot create the store: " + e.getMessage(), e);
+        }
+        try {
+            Posix.flock(fd, Posix.LOCK_EX | Posix.LOCK_NB);
+            Posix.ftruncate(fd, capacityBytes);
+            reserve(path, fd, 0, StoreFormat.HEAP_START_OFFSET);
+            long address = Posix.mmap(0, capacityBytes, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, fd, 0);
+            MemorySegment page0 = MemorySegment.ofAddress(address).reinterpret(StoreFormat.PAGE_SIZE);
+            SuperblockDescriptor.encode(page0, capacityBytes, System.currentTimeMillis());
+            Superblock superblock = SuperblockDescriptor.decode(page0, path);
+            CommitSlot first = new CommitSlot(1, 0, StoreFormat.HEAP_START_OFFSET, 0, 0, 0, 0, 0, 0, 0, 0,
+                    new long[SizeClasses.COUNT]);
+            StoreFile file = new StoreFile(path, fd, Access.OWNER, superblock, first, address, capacityBytes);
+            file.writeSlot(first);
+            return file;
+        } catch (PosixException e) {
+            Posix.close(fd);
+            deleteQuietly(path);
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "cannot create the store: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            Posix.close(fd);
+            deleteQuietly(path);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens and validates a store file, then maps it.
+     *
+     * @param path         the file
+     * @param access       how to open it
+     * @param privateBytes for {@link Access#PRIVATE} on a frozen store: bytes of private memory
+     *                     to map above the file for the process's own objects, a page multiple;
+     *                     0 for the store's unused capacity, at least {@link #MIN_PRIVATE_BYTES}
+     * @return the open file
+     * @throws PermafrostException a typed exception naming the file and what is wrong with it
+     */
+    public static StoreFile open(Path path, Access access, long privateBytes) {
+        checkPlatform(path);
+        if (Files.isDirectory(path)) {
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "is a directory, not a store file");
+        }
+        boolean owner = access == Access.OWNER;
+        int fd;
+        boolean writeDenied = false;
+        try {
+            fd = openFile(path, owner ? Posix.O_RDWR : Posix.O_RDONLY);
+        } catch (PosixException e) {
+            if (!owner || (e.errno() != EACCES && e.errno() != EROFS)) {
+                throw accessFailed(path, e);
+            }
+            writeDenied = true;
+            try {
+                fd = openFile(path, Posix.O_RDONLY);
+            } catch (PosixException again) {
+                throw accessFailed(path, again);
+            }
+        }
+        try {
+            boolean locked = lock(fd, owner && !writeDenied);
+            long length = Posix.length(fd);
+            Superblock superblock = readSuperblock(path, fd, length);
+            CommitSlot slot = readNewestSlot(path, fd, superblock);
+            if (owner && slot.isFrozen()) {
+                throw new StoreStateException(path, PermafrostException.NO_OFFSET,
+                        "the store is frozen and immutable: open it copy-on-write or read-only, not as owner");
+            }
+            if (writeDenied) {
+                throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "cannot open the store as owner: no permission to write the file");
+            }
+            if (!locked) {
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, owner
+                        ? "another process has the store open (an owner, or copy-on-write or read-only openers)"
+                        : "its owner has the store open; copy-on-write and read-only openers need a store no owner holds");
+            }
+            checkLength(path, superblock, slot, length);
+            if (!slot.isClean()) {
+                throw new StoreNotCleanException(path, CommitSlotDescriptor.slotOffset(slot.generation()),
+                        "the store was not closed cleanly: its owner died after commit generation " + slot.generation()
+                                + "; it needs repair before it can be opened");
+            }
+            long above = access != Access.PRIVATE || !slot.isFrozen() ? 0 : privateBytes > 0 ? privateBytes
+                    : Math.max(MIN_PRIVATE_BYTES, superblock.capacityBytes() - length);
+            long address = map(fd, access, length, above);
+            long mapped = length + above;
+            StoreFile file = new StoreFile(path, fd, access, superblock, slot, address, mapped);
+            if (owner) {
+                file.writeSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
+            }
+            return file;
+        } catch (PosixException e) {
+            Posix.close(fd);
+            throw accessFailed(path, e);
+        } catch (RuntimeException e) {
+            Posix.close(fd);
+            throw e;
+        }
+    }
+
+    /** {@return the file} */
+    public Path path() {
+        return path;
+    }
+
+    /** {@return the memory of the whole mapping, from offset 0 of the file} */
+    public MemorySegment memory() {
+        return memory;
+    }
+
+    /** {@return the address the mapping starts at, for matching it in {@code /proc/PID/maps}} */
+    public long address() {
+        return address;
+    }
+
+    /** {@return bytes mapped: the file, plus private memory above it} */
+    public long mappedBytes() {
+        return mappedBytes;
+    }
+
+    /** {@return how the file is accessed now} */
+    public Access access() {
+        return access;
+    }
+
+    /** {@return the superblock} */
+    public Superblock superblock() {
+        return superblock;
+    }
+
+    /** {@return the newest commit, as opened or as last written} */
+    public CommitSlot committed() {
+        return committed;
+    }
+
+    /**
+     * Reserves disk blocks for a range of the file ({@code fallocate}), so writes to it through
+     * the mapping cannot fail for want of space.
+     *
+     * @param fromOffset start, bytes from the start of the file
+     * @param toOffset   end
+     * @throws StoreFullException if the disk is full
+     */
+    public void reserve(long fromOffset, long toOffset) {
+        try {
+            reserve(path, fd, fromOffset, toOffset - fromOffset);
+        } catch (PosixException e) {
+            throw new StoreAccessException(path, fromOffset, "cannot reserve space: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Commits: syncs the heap, then writes the state into the older slot and syncs it.
+     *
+     * @param state the state to commit; its generation must be the next one
+     */
+    public void commit(CommitSlot state) {
+        try {
+            Posix.msync(address, StoreFormat.alignToPage(Math.min(state.bumpOffset(), mappedBytes)));
+        } catch (PosixException e) {
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "cannot sync the heap: " + e.getMessage(), e);
+        }
+        writeSlot(state);
+    }
+
+    /**
+     * Finishes a freeze: commits the frozen state, trims the file to the frozen boundary,
+     * makes it read-only on disk, and swaps the shared mapping for a private one in place,
+     * so the caller goes on with the same memory, now copy-on-write above nothing shared.
+     *
+     * @param frozen the frozen state (flags {@code CLEAN | FROZEN}, boundary set)
+     */
+    public void freeze(CommitSlot frozen) {
+        long boundary = frozen.frozenBoundaryOffset();
+        try {
+            commit(frozen);
+            Posix.mmap(address + boundary, mappedBytes - boundary, Posix.PROT_READ | Posix.PROT_WRITE,
+                    Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_FIXED | Posix.MAP_NORESERVE, -1, 0);
+            Posix.ftruncate(fd, boundary);
+            Posix.fsync(fd);
+            Posix.mmap(address, boundary, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_PRIVATE | Posix.MAP_FIXED, fd, 0);
+            Posix.flock(fd, Posix.LOCK_SH | Posix.LOCK_NB);
+        } catch (PosixException e) {
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "freeze failed: " + e.getMessage(), e);
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            permissions.removeAll(Set.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.OTHERS_WRITE));
+            Files.setPosixFilePermissions(path, permissions);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the store is frozen either way; a writable file is only less protected
+        }
+        access = Access.PRIVATE;
+    }
+
+    /** Unmaps the file and closes it, which drops the lock. Idempotent only through the store's state machine. */
+    public void close() {
+        try {
+            arena.close();
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    private void writeSlot(CommitSlot state) {
+        long offset = CommitSlotDescriptor.slotOffset(state.generation());
+        CommitSlotDescriptor.encode(memory.asSlice(offset, CommitSlotDescriptor.LENGTH), state);
+        try {
+            Posix.msync(address + offset, CommitSlotDescriptor.LENGTH);
+        } catch (PosixException e) {
+            throw new StoreAccessException(path, offset, "cannot sync the commit slot: " + e.getMessage(), e);
+        }
+        committed = state;
+    }
+
+    private void unmap(long at, long bytes) {
+        try {
+            Posix.munmap(at, bytes);
+        } catch (PosixException e) {
+            throw new IllegalStateException("munmap of " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int openFile(Path path, int flags) throws PosixException {
+        return Posix.open(path.toString(), flags | Posix.O_CLOEXEC, 0);
+    }
+
+    /** Takes the lock without waiting; false if another holder excludes this one. */
+    private static boolean lock(int fd, boolean exclusive) throws PosixException {
+        try {
+            Posix.flock(fd, (exclusive ? Posix.LOCK_EX : Posix.LOCK_SH) | Posix.LOCK_NB);
+            return true;
+        } catch (PosixException e) {
+            if (e.errno() == Posix.EWOULDBLOCK) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static Superblock readSuperblock(Path path, int fd, long length) throws PosixException {
+        if (length == 0) {
+            throw new NotAStoreException(path, PermafrostException.NO_OFFSET, "empty file, not a Permafrost store");
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment page = scratch.allocate(StoreFormat.PAGE_SIZE);
+            long read = Posix.pread(fd, page, 0);
+            if (read < SuperblockDescriptor.LENGTH) {
+                byte[] magic = "PRMFROST".getBytes(StandardCharsets.US_ASCII);
+                boolean prefix = true;
+                for (int i = 0; i < Math.min(read, magic.length); i++) {
+                    prefix &= page.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == magic[i];
+                }
+                if (!prefix) {
+                    throw new NotAStoreException(path, 0, "not a Permafrost store: no \"PRMFROST\" magic in its " + length + " bytes");
+                }
+                throw new TruncatedStoreException(path, read, "truncated: the file is " + length
+                        + " bytes, shorter than the " + SuperblockDescriptor.LENGTH + "-byte superblock");
+            }
+            Superblock superblock = SuperblockDescriptor.decode(page, path);
+            if (length < StoreFormat.HEAP_START_OFFSET) {
+                throw new TruncatedStoreException(path, length, "truncated: the file is " + length
+                        + " bytes, shorter than the superblock and commit slots (" + StoreFormat.HEAP_START_OFFSET + " bytes)");
+            }
+            return superblock;
+        }
+    }
+
+    private static CommitSlot readNewestSlot(Path path, int fd, Superblock superblock) throws PosixException {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment page = scratch.allocate(CommitSlotDescriptor.LENGTH);
+            Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
+            CommitSlot a = CommitSlotDescriptor.decodeIfValid(page);
+            Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
+            CommitSlot b = CommitSlotDescriptor.decodeIfValid(page);
+            CommitSlot newest = CommitSlotDescriptor.newest(a, b);
+            if (newest == null) {
+                throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
+                        "neither commit slot is valid (bad magic or checksum in both)");
+            }
+            validateSlot(path, superblock, newest);
+            return newest;
+        }
+    }
+
+    private static void validateSlot(Path path, Superblock superblock, CommitSlot slot) {
+        long at = CommitSlotDescriptor.slotOffset(slot.generation());
+        long bump = slot.bumpOffset();
+        if (bump < superblock.heapStartOffset() || bump > superblock.capacityBytes() || bump % StoreFormat.OBJECT_ALIGNMENT != 0) {
+            throw new CorruptStoreException(path, at + CommitSlotDescriptor.BUMP_OFFSET, "bump offset 0x" + Long.toHexString(bump)
+                    + " is not a 16-aligned offset between the heap start and the capacity 0x" + Long.toHexString(superblock.capacityBytes()));
+        }
+        if (slot.isFrozen() && slot.frozenBoundaryOffset() != StoreFormat.alignToPage(bump)) {
+            throw new CorruptStoreException(path, at + CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET, "frozen boundary 0x"
+                    + Long.toHexString(slot.frozenBoundaryOffset()) + " is not the page above the bump offset 0x" + Long.toHexString(bump));
+        }
+        checkReference(path, at + CommitSlotDescriptor.TYPE_TABLE_OFFSET, slot.typeTableOffset(), superblock, bump);
+        checkReference(path, at + CommitSlotDescriptor.ROOT_TABLE_OFFSET, slot.rootTableOffset(), superblock, bump);
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            checkReference(path, at + CommitSlotDescriptor.FREE_HEADS_OFFSET + 8L * c, slot.freeHeads()[c], superblock, bump);
+        }
+    }
+
+    private static void checkReference(Path path, long fieldOffset, long reference, Superblock superblock, long bump) {
+        if (reference != StoreFormat.NULL_REFERENCE
+                && (reference < superblock.heapStartOffset() || reference >= bump || reference % StoreFormat.OBJECT_ALIGNMENT != 0)) {
+            throw new CorruptStoreException(path, fieldOffset, "reference 0x" + Long.toHexString(reference)
+                    + " is not a 16-aligned offset inside the heap [0x" + Long.toHexString(superblock.heapStartOffset())
+                    + ", 0x" + Long.toHexString(bump) + ")");
+        }
+    }
+
+    private static void checkLength(Path path, Superblock superblock, CommitSlot slot, long length) {
+        long expected = slot.isFrozen() ? slot.frozenBoundaryOffset() : superblock.capacityBytes();
+        String what = slot.isFrozen() ? "its frozen boundary" : "its capacity";
+        if (length < expected) {
+            throw new TruncatedStoreException(path, length, "truncated: the file is " + length + " bytes, " + what + " is " + expected);
+        }
+        if (length > expected) {
+            throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what + " (" + expected + ")");
+        }
+    }
+
+    private static long map(int fd, Access access, long length, long privateBytes) throws PosixException {
+        int readWrite = Posix.PROT_READ | Posix.PROT_WRITE;
+        return switch (access) {
+            case OWNER -> Posix.mmap(0, length, readWrite, Posix.MAP_SHARED, fd, 0);
+            case READ_ONLY -> Posix.mmap(0, length, Posix.PROT_READ, Posix.MAP_SHARED, fd, 0);
+            case PRIVATE -> {
+                long total = length + privateBytes;
+                long address = Posix.mmap(0, total, readWrite, Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_NORESERVE, -1, 0);
+                try {
+                    Posix.mmap(address, length, readWrite, Posix.MAP_PRIVATE | Posix.MAP_FIXED, fd, 0);
+                } catch (PosixException e) {
+                    Posix.munmap(address, total);
+                    throw e;
+                }
+                yield address;
+            }
+        };
+    }
+
+    private static void reserve(Path path, int fd, long offset, long length) throws PosixException {
+        try {
+            Posix.fallocate(fd, offset, length);
+        } catch (PosixException e) {
+            if (e.errno() == Posix.ENOSPC || e.errno() == Posix.EFBIG) {
+                throw new StoreFullException(path, offset, "the disk has no room for the " + length
+                        + " bytes the store reserves ahead of its allocations (" + e.getMessage() + ")");
+            }
+            if (e.errno() != Posix.EOPNOTSUPP) {
+                throw e;
+            }
+            // a file system without fallocate: nothing can be reserved; writes go ahead unprotected
+        }
+    }
+
+    private static StoreAccessException accessFailed(Path path, PosixException e) {
+        String reason = e.errno() == Posix.ENOENT ? "no such file" : e.getMessage();
+        return new StoreAccessException(path, PermafrostException.NO_OFFSET, "cannot open the store: " + reason, e);
+    }
+
+    private static void checkPlatform(Path path) {
+        if (Posix.pageSize() != StoreFormat.PAGE_SIZE || !Posix.isLittleEndian()) {
+            throw new StoreStateException(path, PermafrostException.NO_OFFSET, "this platform has " + Posix.pageSize()
+                    + "-byte pages and " + java.nio.ByteOrder.nativeOrder() + " byte order; Permafrost needs 4096-byte pages, little-endian");
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // nothing more to lose
+        }
+    }
+}

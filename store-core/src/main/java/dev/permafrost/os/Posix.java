@@ -1,0 +1,402 @@
+package dev.permafrost.os;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The Linux system calls Java does not offer, called through FFM: {@code mmap} of a file
+ * that is read-only on disk as a private writable mapping, {@code MAP_FIXED} remapping,
+ * {@code flock}, {@code fallocate}. Every call that fails throws {@link PosixException} with
+ * the call's name and the {@code errno} text. Not on any hot path: these run at open,
+ * commit, freeze and close.
+ *
+ * <p>Constants are the Linux values shared by x86-64 and aarch64.
+ */
+@SuppressWarnings("restricted") // native access is what this class is for; launchers pass --enable-native-access
+public final class Posix {
+    /** {@code O_RDONLY}. */
+    public static final int O_RDONLY = 0;
+    /** {@code O_RDWR}. */
+    public static final int O_RDWR = 2;
+    /** {@code O_CREAT}. */
+    public static final int O_CREAT = 0100;
+    /** {@code O_EXCL}. */
+    public static final int O_EXCL = 0200;
+    /** {@code O_CLOEXEC}. */
+    public static final int O_CLOEXEC = 02000000;
+    /** {@code PROT_READ}. */
+    public static final int PROT_READ = 1;
+    /** {@code PROT_WRITE}. */
+    public static final int PROT_WRITE = 2;
+    /** {@code MAP_SHARED}. */
+    public static final int MAP_SHARED = 0x01;
+    /** {@code MAP_PRIVATE}. */
+    public static final int MAP_PRIVATE = 0x02;
+    /** {@code MAP_FIXED}. */
+    public static final int MAP_FIXED = 0x10;
+    /** {@code MAP_ANONYMOUS}. */
+    public static final int MAP_ANONYMOUS = 0x20;
+    /** {@code MAP_NORESERVE}. */
+    public static final int MAP_NORESERVE = 0x4000;
+    /** {@code MS_SYNC}. */
+    public static final int MS_SYNC = 4;
+    /** {@code LOCK_SH}. */
+    public static final int LOCK_SH = 1;
+    /** {@code LOCK_EX}. */
+    public static final int LOCK_EX = 2;
+    /** {@code LOCK_NB}. */
+    public static final int LOCK_NB = 4;
+    /** {@code EINTR}. */
+    public static final int EINTR = 4;
+    /** {@code EAGAIN}, which is also {@code EWOULDBLOCK}. */
+    public static final int EWOULDBLOCK = 11;
+    /** {@code ENOSPC}. */
+    public static final int ENOSPC = 28;
+    /** {@code EFBIG}. */
+    public static final int EFBIG = 27;
+    /** {@code EOPNOTSUPP}. */
+    public static final int EOPNOTSUPP = 95;
+    /** {@code ENOENT}. */
+    public static final int ENOENT = 2;
+    /** {@code EEXIST}. */
+    public static final int EEXIST = 17;
+
+    private static final int SEEK_END = 2;
+    private static final int SC_PAGESIZE = 30;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_HANDLE =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
+
+    private static final MethodHandle OPEN = errno("open", FunctionDescriptor.of(C_INT, ADDRESS, C_INT, C_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = errno("close", FunctionDescriptor.of(C_INT, C_INT));
+    private static final MethodHandle PREAD = errno("pread", FunctionDescriptor.of(C_LONG, C_INT, ADDRESS, C_LONG, C_LONG));
+    private static final MethodHandle MMAP = errno("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, C_LONG, C_INT, C_INT, C_INT, C_LONG));
+    private static final MethodHandle MUNMAP = errno("munmap", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG));
+    private static final MethodHandle MSYNC = errno("msync", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG, C_INT));
+    private static final MethodHandle FLOCK = errno("flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle FALLOCATE = errno("fallocate", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
+    private static final MethodHandle FTRUNCATE = errno("ftruncate", FunctionDescriptor.of(C_INT, C_INT, C_LONG));
+    private static final MethodHandle FSYNC = errno("fsync", FunctionDescriptor.of(C_INT, C_INT));
+    private static final MethodHandle LSEEK = errno("lseek", FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    private static final MethodHandle SYSCONF = LINKER.downcallHandle(symbol("sysconf"), FunctionDescriptor.of(C_LONG, C_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, C_INT));
+
+    private Posix() {
+    }
+
+    /** A failed system call: its name and {@code errno}. */
+    public static final class PosixException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        PosixException(String call, int errno) {
+            super(call + ": " + strerror(errno) + " (errno " + errno + ")");
+            this.errno = errno;
+        }
+
+        /** {@return the {@code errno} the call set} */
+        public int errno() {
+            return errno;
+        }
+    }
+
+    /**
+     * Opens a file.
+     *
+     * @param path  the file
+     * @param flags {@code O_*} flags
+     * @param mode  permission bits for a created file
+     * @return the file descriptor
+     * @throws PosixException if {@code open} fails
+     */
+    public static int open(String path, int flags, int mode) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment cPath = arena.allocateFrom(path);
+            int fd;
+            do {
+                fd = (int) OPEN.invokeExact(state, cPath, flags, mode);
+            } while (fd < 0 && errno(state) == EINTR);
+            return (int) check("open", fd, state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Closes a file descriptor (errors are ignored: nothing can be done about them).
+     *
+     * @param fd the descriptor
+     */
+    public static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+            assert ignored == 0 || ignored == -1;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Reads up to {@code into.byteSize()} bytes at a file offset.
+     *
+     * @param fd     the descriptor
+     * @param into   native memory to fill
+     * @param offset bytes from the start of the file
+     * @return bytes read; fewer than asked only at the end of the file
+     * @throws PosixException if {@code pread} fails
+     */
+    public static long pread(int fd, MemorySegment into, long offset) throws PosixException {
+        long done = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (done < into.byteSize()) {
+                long n = (long) PREAD.invokeExact(state, fd, into.asSlice(done), into.byteSize() - done, offset + done);
+                if (n == 0) {
+                    break;
+                }
+                if (n < 0 && errno(state) == EINTR) {
+                    continue;
+                }
+                done += check("pread", n, state);
+            }
+            return done;
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Maps memory.
+     *
+     * @param address a hint, or with {@link #MAP_FIXED} the exact address; 0 for any
+     * @param length  bytes
+     * @param prot    {@code PROT_*}
+     * @param flags   {@code MAP_*}
+     * @param fd      the file, or -1 for anonymous memory
+     * @param offset  file offset, page-aligned
+     * @return the address of the mapping
+     * @throws PosixException if {@code mmap} fails
+     */
+    public static long mmap(long address, long length, int prot, int flags, int fd, long offset) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment result = (MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address), length, prot,
+                    flags, fd, offset);
+            return check("mmap", result.address(), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Unmaps memory.
+     *
+     * @param address start of the mapping
+     * @param length  bytes
+     * @throws PosixException if {@code munmap} fails
+     */
+    public static void munmap(long address, long length) throws PosixException {
+        call("munmap", MUNMAP, address, length);
+    }
+
+    /**
+     * Writes a shared mapping's dirty pages to the file and waits for them.
+     *
+     * @param address page-aligned start
+     * @param length  bytes
+     * @throws PosixException if {@code msync} fails
+     */
+    public static void msync(long address, long length) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("msync", (int) MSYNC.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Takes, converts or drops a whole-file lock (per open file description: closing the
+     * descriptor drops it, and so does the process's death).
+     *
+     * @param fd        the descriptor
+     * @param operation {@code LOCK_*}
+     * @throws PosixException if {@code flock} fails ({@link #EWOULDBLOCK} with {@link #LOCK_NB}
+     *                        when another holder excludes this one)
+     */
+    public static void flock(int fd, int operation) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc;
+            do {
+                rc = (int) FLOCK.invokeExact(state, fd, operation);
+            } while (rc < 0 && errno(state) == EINTR);
+            check("flock", rc, state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Allocates disk blocks for a range of a file, so that later writes to it through a
+     * mapping cannot fail for want of space (which would be a SIGBUS, not an error).
+     *
+     * @param fd     the descriptor
+     * @param offset bytes from the start of the file
+     * @param length bytes
+     * @throws PosixException if {@code fallocate} fails ({@link #ENOSPC} when the disk is full)
+     */
+    public static void fallocate(int fd, long offset, long length) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc;
+            do {
+                rc = (int) FALLOCATE.invokeExact(state, fd, 0, offset, length);
+            } while (rc < 0 && errno(state) == EINTR);
+            check("fallocate", rc, state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Sets a file's length.
+     *
+     * @param fd     the descriptor
+     * @param length bytes
+     * @throws PosixException if {@code ftruncate} fails
+     */
+    public static void ftruncate(int fd, long length) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("ftruncate", (int) FTRUNCATE.invokeExact(state, fd, length), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Flushes a file's data and metadata to the disk.
+     *
+     * @param fd the descriptor
+     * @throws PosixException if {@code fsync} fails
+     */
+    public static void fsync(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("fsync", (int) FSYNC.invokeExact(state, fd), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Returns a file's length, from the descriptor (no race with a rename of the path).
+     *
+     * @param fd the descriptor
+     * @return the length in bytes
+     * @throws PosixException if {@code lseek} fails
+     */
+    public static long length(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return check("lseek", (long) LSEEK.invokeExact(state, fd, 0L, SEEK_END), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@return the system's page size in bytes} */
+    public static long pageSize() {
+        try {
+            return (long) SYSCONF.invokeExact(SC_PAGESIZE);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@return whether this platform stores multi-byte values little-endian, as the format does} */
+    public static boolean isLittleEndian() {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    }
+
+    private static void call(String name, MethodHandle handle, long address, long length) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check(name, (int) handle.invokeExact(state, MemorySegment.ofAddress(address), length), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static long check(String call, long result, MemorySegment state) throws PosixException {
+        if (result == -1) {
+            throw new PosixException(call, errno(state));
+        }
+        return result;
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO_HANDLE.get(state, 0L);
+    }
+
+    private static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    private static MethodHandle errno(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = ERRNO;
+        System.arraycopy(options, 0, all, 1, options.length);
+        return LINKER.downcallHandle(symbol(name), descriptor, all);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+}

@@ -1,0 +1,182 @@
+package dev.permafrost.refcount;
+
+import dev.permafrost.error.ReferenceCountException;
+import dev.permafrost.error.StoreStateException;
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/**
+ * The reference-count protocol, all of it, in one place.
+ *
+ * <p>The count is the first word of every object header ({@link ObjectHeaderDescriptor}):
+ * {@code > 0} a live mortal object, {@code 0} free, {@code < 0} immortal.
+ *
+ * <ul>
+ *   <li>{@link #retain}: a plain read; negative: return at once, with no write, no atomic
+ *       and no failed CAS (a failed CAS still takes the cache line exclusive and copies a
+ *       copy-on-write page); zero: use after free, throw; otherwise {@code getAndAdd(+1)}.</li>
+ *   <li>{@link #release}: the same immortal test; then {@code getAndAdd(-1)}; an old value of
+ *       1 means the caller dropped the last reference and must free the object; an old value
+ *       of 0 is a double release, undone and thrown.</li>
+ *   <li>{@link #tryRetain}: retain unless the count is already zero, by CAS; for lookups
+ *       that hold no reference yet.</li>
+ * </ul>
+ *
+ * Memory ordering: {@code getAndAdd} and {@code compareAndExchange} are volatile (full
+ * fences), so everything a thread wrote to an object before releasing it happens-before the
+ * free by whichever thread drops the last reference. Immortal objects are never written, so
+ * reading them needs no ordering beyond the freeze that made them immortal, which happens
+ * before any other process maps the file.
+ *
+ * <p>Hot path: {@link #retain} and {@link #release} are a few instructions on the immortal
+ * path; all checks of arguments happen where offsets come from (allocation, lookup),
+ * and {@link MemorySegment} checks bounds.
+ */
+public final class RefCounts {
+    /** Count word of an object at a given offset: (MemorySegment, long offset). */
+    private static final VarHandle COUNT = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle META = ValueLayout.JAVA_LONG.varHandle();
+
+    private final MemorySegment heap;
+    private final boolean writable;
+    private final Path file;
+
+    /**
+     * See the parameters.
+     *
+     * @param heap     the store's memory, from offset 0 of the file
+     * @param writable whether counts of mortal objects may be changed (false in a read-only store)
+     * @param file     the store file, for messages
+     */
+    public RefCounts(MemorySegment heap, boolean writable, Path file) {
+        this.heap = heap;
+        this.writable = writable;
+        this.file = file;
+    }
+
+    /**
+     * Takes a reference to a live object.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @throws ReferenceCountException if the object is free (use after free)
+     * @throws StoreStateException     if the object is mortal and the store is read-only
+     */
+    public void retain(long objectOffset) {
+        long count = (long) COUNT.get(heap, objectOffset);
+        if (count < 0) {
+            return;
+        }
+        if (count == 0 || !writable || (long) COUNT.getAndAdd(heap, objectOffset, 1L) <= 0) {
+            retainFailed(objectOffset, count);
+        }
+    }
+
+    /**
+     * Drops a reference.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @return {@code true} if this call dropped the last reference: the caller must free the object
+     * @throws ReferenceCountException if the object is already free (double release)
+     * @throws StoreStateException     if the object is mortal and the store is read-only
+     */
+    public boolean release(long objectOffset) {
+        long count = (long) COUNT.get(heap, objectOffset);
+        if (count < 0) {
+            return false;
+        }
+        if (count == 0 || !writable) {
+            throw releaseFailed(objectOffset, count);
+        }
+        long old = (long) COUNT.getAndAdd(heap, objectOffset, -1L);
+        if (old == 1) {
+            return true;
+        }
+        if (old <= 0) {
+            COUNT.getAndAdd(heap, objectOffset, 1L); // undo: leave the count as it was found
+            throw releaseFailed(objectOffset, old);
+        }
+        return false;
+    }
+
+    /**
+     * Takes a reference unless the object is already free.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @return {@code true} if a reference was taken (always, for an immortal object);
+     *         {@code false} if the count was zero
+     * @throws StoreStateException if the object is mortal and the store is read-only
+     */
+    public boolean tryRetain(long objectOffset) {
+        long count = (long) COUNT.get(heap, objectOffset);
+        while (count > 0) {
+            if (!writable) {
+                throw readOnly(objectOffset, count);
+            }
+            long witness = (long) COUNT.compareAndExchange(heap, objectOffset, count, count + 1);
+            if (witness == count) {
+                return true;
+            }
+            count = witness;
+        }
+        return count < 0;
+    }
+
+    /**
+     * Returns the count word, read with acquire semantics.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @return the count word, read with acquire semantics
+     */
+    public long count(long objectOffset) {
+        return (long) COUNT.getAcquire(heap, objectOffset);
+    }
+
+    /**
+     * Marks a mortal object immortal. Only freeze calls this, at a quiet point.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     */
+    public void makeImmortal(long objectOffset) {
+        COUNT.setRelease(heap, objectOffset, ObjectHeaderDescriptor.IMMORTAL_COUNT);
+    }
+
+    /**
+     * Gives a newly allocated block its first reference, publishing its header.
+     *
+     * @param objectOffset the object's offset, bytes from the start of the file
+     */
+    public void initialize(long objectOffset) {
+        COUNT.setRelease(heap, objectOffset, 1L);
+    }
+
+    private void retainFailed(long objectOffset, long count) {
+        if (!writable && count > 0) {
+            throw readOnly(objectOffset, count);
+        }
+        if (count != 0) { // getAndAdd found the object freed after our read: undo
+            COUNT.getAndAdd(heap, objectOffset, -1L);
+        }
+        throw new ReferenceCountException(file, objectOffset, typeId(objectOffset), 0,
+                "retain of a free object (use after free)");
+    }
+
+    private RuntimeException releaseFailed(long objectOffset, long count) {
+        if (!writable && count > 0) {
+            return readOnly(objectOffset, count);
+        }
+        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count,
+                "release of a free object (double release)");
+    }
+
+    private StoreStateException readOnly(long objectOffset, long count) {
+        return new StoreStateException(file, objectOffset, "cannot change the reference count (" + count
+                + ") of a mortal object in a store opened read-only; open it copy-on-write");
+    }
+
+    private int typeId(long objectOffset) {
+        return ObjectHeaderDescriptor.typeId((long) META.get(heap, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
+    }
+}

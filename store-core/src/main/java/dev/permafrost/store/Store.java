@@ -1,0 +1,526 @@
+package dev.permafrost.store;
+
+import static dev.permafrost.layout.StoreFormat.LONG;
+
+import dev.permafrost.alloc.Allocator;
+import dev.permafrost.error.PermafrostException;
+import dev.permafrost.error.ReferenceCountException;
+import dev.permafrost.error.StoreClosedException;
+import dev.permafrost.error.StoreFullException;
+import dev.permafrost.error.StoreStateException;
+import dev.permafrost.file.StoreFile;
+import dev.permafrost.layout.Checksums;
+import dev.permafrost.layout.CommitSlotDescriptor;
+import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
+import dev.permafrost.layout.HeapWalker;
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.SizeClasses;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeIds;
+import dev.permafrost.refcount.RefCounts;
+import dev.permafrost.refcount.ReferenceScanner;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A store: objects in a memory-mapped file, each with a reference count in its header, which
+ * one owner builds and {@linkplain #freeze freezes} and any number of worker processes then
+ * map copy-on-write, sharing every frozen page.
+ *
+ * <pre>{@code
+ * try (Store store = Store.create(path, 1L << 30)) {     // owner: builds
+ *     long greeting = store.allocate(5);
+ *     store.payload(greeting).copyFrom(MemorySegment.ofArray("hello".getBytes()));
+ *     store.freeze();                                     // every object immortal; file immutable
+ * }
+ * try (Store store = Store.open(path, OpenMode.COPY_ON_WRITE)) {   // worker: shares
+ *     store.retain(greeting);                             // writes nothing
+ *     store.release(greeting);
+ * }
+ * }</pre>
+ *
+ * <p>An object is named by its offset: bytes from the start of the file, the same in every
+ * process. {@link #retain}, {@link #release} and {@link #tryRetain} follow the protocol of
+ * {@link RefCounts}: on an immortal object they write nothing.
+ *
+ * <p>Lifecycle: {@code OPEN → FROZEN → CLOSED} (or {@code OPEN → CLOSED}); {@link #checkUsable}
+ * is the one check. A store opened copy-on-write on a frozen file starts {@code FROZEN}.
+ *
+ * <p>Thread rules: every method is thread-safe. {@link #freeze}, {@link #commit} and
+ * {@link #close} stop allocation while they run; the caller must not use the store from
+ * other threads during {@link #close}, nor write objects during {@link #freeze}.
+ */
+public final class Store implements AutoCloseable {
+    /** Private memory mapped above a frozen file for a copy-on-write opener's own objects, at least. */
+    public static final long MIN_PRIVATE_CAPACITY_BYTES = StoreFile.MIN_PRIVATE_BYTES;
+
+    private enum State { OPEN, FROZEN, CLOSED }
+
+    private final StoreFile file;
+    private final MemorySegment memory;
+    private final RefCounts refCounts;
+    private final ReferenceScanner scanner;
+    private final CommitSlot frozenState;
+    private volatile Allocator allocator;
+    private volatile State state;
+    private volatile OpenMode mode;
+    private volatile CommitSlot frozenAtFreeze;
+
+    private Store(StoreFile file, OpenMode mode, ReferenceScanner scanner) {
+        this.file = file;
+        this.memory = file.memory();
+        this.mode = mode;
+        this.scanner = scanner;
+        this.refCounts = new RefCounts(memory, mode != OpenMode.READ_ONLY, file.path());
+        CommitSlot committed = file.committed();
+        this.frozenState = committed.isFrozen() ? committed : null;
+        this.state = committed.isFrozen() ? State.FROZEN : State.OPEN;
+        this.allocator = switch (mode) {
+            case OWNER -> new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), file::reserve);
+            case COPY_ON_WRITE -> committed.isFrozen()
+                    ? emptyAllocator(committed.frozenBoundaryOffset())
+                    : new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), Allocator.SpaceReserver.NONE);
+            case READ_ONLY -> null;
+        };
+    }
+
+    /**
+     * Creates a new store, open as its owner.
+     *
+     * @param path          the new file; must not exist
+     * @param capacityBytes the most bytes the file may hold, rounded up to a page: reserved as
+     *                      a sparse file, so unused capacity costs nothing
+     * @return the store, {@link OpenMode#OWNER}
+     * @throws IllegalArgumentException if the capacity is out of range
+     * @throws PermafrostException      if the file exists or cannot be created
+     */
+    public static Store create(Path path, long capacityBytes) {
+        if (capacityBytes < StoreFormat.MIN_CAPACITY_BYTES || capacityBytes > StoreFormat.MAX_CAPACITY_BYTES) {
+            throw new IllegalArgumentException("capacity " + capacityBytes + " bytes is outside ["
+                    + StoreFormat.MIN_CAPACITY_BYTES + ", " + StoreFormat.MAX_CAPACITY_BYTES + "]");
+        }
+        return new Store(StoreFile.create(path, StoreFormat.alignToPage(capacityBytes)), OpenMode.OWNER, ReferenceScanner.NONE);
+    }
+
+    /**
+     * Opens an existing store. Validates the file completely before mapping it.
+     *
+     * @param path the store file
+     * @param mode how to open it
+     * @return the store
+     * @throws PermafrostException a typed exception saying what is wrong with the file and where
+     */
+    public static Store open(Path path, OpenMode mode) {
+        return open(path, mode, 0);
+    }
+
+    /**
+     * Opens an existing store, choosing how much private memory a copy-on-write opener of a
+     * frozen store gets for its own objects.
+     *
+     * @param path                 the store file
+     * @param mode                 how to open it
+     * @param privateCapacityBytes bytes of private memory above a frozen file (reserved, not
+     *                             committed: unused bytes cost nothing); 0 for the default,
+     *                             the store's unused capacity but at least {@link #MIN_PRIVATE_CAPACITY_BYTES}
+     * @return the store
+     * @throws PermafrostException a typed exception saying what is wrong with the file and where
+     */
+    public static Store open(Path path, OpenMode mode, long privateCapacityBytes) {
+        if (privateCapacityBytes < 0) {
+            throw new IllegalArgumentException("private capacity " + privateCapacityBytes + " is negative");
+        }
+        StoreFile.Access access = switch (mode) {
+            case OWNER -> StoreFile.Access.OWNER;
+            case COPY_ON_WRITE -> StoreFile.Access.PRIVATE;
+            case READ_ONLY -> StoreFile.Access.READ_ONLY;
+        };
+        StoreFile file = StoreFile.open(path, access, StoreFormat.alignToPage(privateCapacityBytes));
+        return new Store(file, mode, ReferenceScanner.NONE);
+    }
+
+    /**
+     * Allocates an untyped object ({@link TypeIds#RAW}) with a reference count of 1.
+     *
+     * @param payloadBytes payload length, 0 to {@link ObjectHeaderDescriptor#MAX_PAYLOAD_BYTES}
+     * @return the object's offset
+     * @throws StoreFullException  if there is no room
+     * @throws StoreStateException if the store is read-only or closed
+     */
+    public long allocate(long payloadBytes) {
+        return allocate(TypeIds.RAW, payloadBytes);
+    }
+
+    /**
+     * Allocates an object of a type with a reference count of 1; its payload reads as zeros.
+     * In a frozen store (or one opened copy-on-write) the object lives in this process's
+     * private memory.
+     *
+     * @param typeId       1 to {@link ObjectHeaderDescriptor#MAX_TYPE_ID}
+     * @param payloadBytes payload length, 0 to {@link ObjectHeaderDescriptor#MAX_PAYLOAD_BYTES}
+     * @return the object's offset
+     * @throws StoreFullException  if there is no room
+     * @throws StoreStateException if the store is read-only or closed
+     */
+    public long allocate(int typeId, long payloadBytes) {
+        if (payloadBytes < 0 || payloadBytes > ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload of " + payloadBytes + " bytes is outside [0, "
+                    + ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES + "]");
+        }
+        if (typeId <= TypeIds.INVALID || typeId > ObjectHeaderDescriptor.MAX_TYPE_ID) {
+            throw new IllegalArgumentException("type id " + typeId + " is outside [1, " + ObjectHeaderDescriptor.MAX_TYPE_ID + "]");
+        }
+        checkUsable("allocate");
+        if (mode == OpenMode.READ_ONLY) {
+            throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot allocate in a store opened read-only");
+        }
+        long objectOffset = allocator.allocate(typeId, payloadBytes);
+        refCounts.initialize(objectOffset);
+        return objectOffset;
+    }
+
+    /**
+     * Takes a reference. On an immortal object this writes nothing.
+     *
+     * @param objectOffset a live object
+     * @throws ReferenceCountException if the object is free
+     */
+    public void retain(long objectOffset) {
+        try {
+            refCounts.retain(objectOffset);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
+    }
+
+    /**
+     * Takes a reference unless the object's count has already dropped to zero: for lookups
+     * that find an offset in a shared structure while another thread may free it.
+     *
+     * @param objectOffset an object
+     * @return whether a reference was taken
+     */
+    public boolean tryRetain(long objectOffset) {
+        try {
+            return refCounts.tryRetain(objectOffset);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
+    }
+
+    /**
+     * Drops a reference; dropping the last one frees the object, after releasing every
+     * object it references (with a work list, not recursion). On an immortal object this
+     * writes nothing.
+     *
+     * @param objectOffset a live object
+     * @throws ReferenceCountException if the object is already free (double release)
+     */
+    public void release(long objectOffset) {
+        try {
+            if (refCounts.release(objectOffset)) {
+                free(objectOffset);
+            }
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
+    }
+
+    /**
+     * Returns its reference-count word: the count, 0 if free, negative if immortal.
+     *
+     * @param objectOffset an object
+     * @return its reference-count word: the count, 0 if free, negative if immortal
+     */
+    public long refCount(long objectOffset) {
+        return refCounts.count(objectOffset);
+    }
+
+    /**
+     * Returns whether it is immortal (frozen).
+     *
+     * @param objectOffset an object
+     * @return whether it is immortal (frozen)
+     */
+    public boolean isImmortal(long objectOffset) {
+        return refCounts.count(objectOffset) < 0;
+    }
+
+    /**
+     * Returns its type id.
+     *
+     * @param objectOffset an object
+     * @return its type id
+     */
+    public int typeId(long objectOffset) {
+        return ObjectHeaderDescriptor.typeId(meta(objectOffset));
+    }
+
+    /**
+     * Returns its payload length in bytes.
+     *
+     * @param objectOffset an object
+     * @return its payload length in bytes
+     */
+    public long payloadBytes(long objectOffset) {
+        return ObjectHeaderDescriptor.payloadBytes(meta(objectOffset));
+    }
+
+    /**
+     * The object's payload, zero-copy. Read-only for immortal objects (writing one would copy
+     * its page and make this process see other data than every other) and in a read-only store.
+     *
+     * @param objectOffset a live object
+     * @return its payload memory, valid until the store is closed
+     */
+    public MemorySegment payload(long objectOffset) {
+        MemorySegment payload = memory.asSlice(objectOffset + ObjectHeaderDescriptor.LENGTH, payloadBytes(objectOffset));
+        return isImmortal(objectOffset) ? payload.asReadOnly() : payload;
+    }
+
+    /**
+     * Visits every live object (count not zero), in address order: the frozen region, then
+     * this process's own objects.
+     *
+     * @param visitor receives each object
+     */
+    public void forEachObject(ObjectVisitor visitor) {
+        checkUsable("walk");
+        HeapWalker.BlockVisitor live = (offset, count, meta, blockBytes) -> {
+            if (count != ObjectHeaderDescriptor.FREE_COUNT) {
+                visitor.visit(offset, ObjectHeaderDescriptor.typeId(meta), ObjectHeaderDescriptor.payloadBytes(meta), count);
+            }
+            return true;
+        };
+        CommitSlot frozen = frozenSlot();
+        Allocator current = allocator;
+        if (frozen != null) {
+            HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, frozen.bumpOffset(), file.path(), live);
+        }
+        if (current != null) {
+            current.whileStopped(() -> HeapWalker.walk(memory, frozen != null ? frozen.frozenBoundaryOffset()
+                    : StoreFormat.HEAP_START_OFFSET, current.snapshot().bumpOffset(), file.path(), live));
+        } else if (frozen == null) {
+            HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, file.committed().bumpOffset(), file.path(), live);
+        }
+    }
+
+    /**
+     * Makes the current state durable: syncs the heap and writes a new commit slot. Owner only.
+     * Objects written before the commit survive a crash of this process.
+     */
+    public void commit() {
+        checkOwnerOpen("commit");
+        Allocator current = allocator;
+        current.whileStopped(() -> file.commit(nextCommit(current.snapshot(), 0)));
+    }
+
+    /**
+     * Freezes the store: every live object becomes immortal, the frozen boundary is set to the
+     * page above the last object, a checksum of the frozen region is committed, the file is
+     * trimmed to the boundary, synced and made read-only on disk. Nobody writes the file again.
+     *
+     * <p>Afterwards this store goes on as a copy-on-write opener of the frozen file: every
+     * offset stays valid, and new objects live in private memory above the boundary, up to
+     * the capacity the store was created with.
+     *
+     * @throws StoreStateException if the store is not open as owner, or already frozen
+     */
+    public void freeze() {
+        checkOwnerOpen("freeze");
+        Allocator current = allocator;
+        current.whileStopped(() -> {
+            Allocator.Snapshot snapshot = current.snapshot();
+            long bump = snapshot.bumpOffset();
+            HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, bump, file.path(), (offset, count, meta, blockBytes) -> {
+                if (count > 0) {
+                    refCounts.makeImmortal(offset);
+                }
+                return true;
+            });
+            long boundary = StoreFormat.alignToPage(bump);
+            int checksum = Checksums.crc32c(memory, StoreFormat.HEAP_START_OFFSET, bump - StoreFormat.HEAP_START_OFFSET);
+            CommitSlot last = file.committed();
+            CommitSlot frozen = new CommitSlot(last.generation() + 1,
+                    CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN, bump, boundary, checksum,
+                    last.typeTableOffset(), last.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), 0,
+                    snapshot.wastedBytes() + snapshot.freeBytes() + (boundary - bump), new long[SizeClasses.COUNT]);
+            file.freeze(frozen);
+            frozenAtFreeze = frozen;
+            allocator = emptyAllocator(boundary);
+            mode = OpenMode.COPY_ON_WRITE;
+            state = State.FROZEN;
+        });
+    }
+
+    /** {@return whether the store is frozen} */
+    public boolean isFrozen() {
+        return state == State.FROZEN;
+    }
+
+    /** {@return whether the store is closed} */
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /** {@return how this process has the store open now (an owner becomes copy-on-write when it freezes)} */
+    public OpenMode mode() {
+        return mode;
+    }
+
+    /** {@return the store file} */
+    public Path path() {
+        return file.path();
+    }
+
+    /** {@return the address the mapping starts at in this process} */
+    public long mappingAddress() {
+        return file.address();
+    }
+
+    /** {@return bytes mapped: the file, plus private memory above a frozen file} */
+    public long mappedBytes() {
+        return file.mappedBytes();
+    }
+
+    /** {@return the end of the frozen region, or 0 if the store is not frozen} */
+    public long frozenBoundaryOffset() {
+        CommitSlot frozen = frozenSlot();
+        return frozen == null ? 0 : frozen.frozenBoundaryOffset();
+    }
+
+    /** {@return space accounting: the frozen region's committed counts plus this process's own objects} */
+    public StoreStats stats() {
+        checkUsable("stats");
+        CommitSlot frozen = frozenSlot();
+        Allocator current = allocator;
+        Allocator.Snapshot own = current != null ? current.snapshot() : snapshotOf(file.committed());
+        long boundary = frozen == null ? 0 : frozen.frozenBoundaryOffset();
+        if (frozen == null || current == null) { // one region: the allocator's (or the read-only file's) counts say it all
+            return new StoreStats(file.mappedBytes(), own.bumpOffset() - StoreFormat.HEAP_START_OFFSET, own.liveObjects(),
+                    own.liveBytes(), own.freeBytes(), own.wastedBytes(), own.bumpOffset(), boundary);
+        }
+        return new StoreStats(file.mappedBytes(), frozen.bumpOffset() - StoreFormat.HEAP_START_OFFSET
+                + own.bumpOffset() - boundary, frozen.liveObjects() + own.liveObjects(),
+                frozen.liveBytes() + own.liveBytes(), own.freeBytes(), frozen.wastedBytes() + own.wastedBytes(),
+                own.bumpOffset(), boundary);
+    }
+
+    /**
+     * Closes the store. An owner commits first and marks the store cleanly closed. Unmaps the
+     * file and drops the lock. Idempotent.
+     */
+    @Override
+    public void close() {
+        State was = state;
+        if (was == State.CLOSED) {
+            return;
+        }
+        try {
+            if (was == State.OPEN && mode == OpenMode.OWNER) {
+                Allocator current = allocator;
+                current.whileStopped(() -> file.commit(nextCommit(current.snapshot(), CommitSlotDescriptor.FLAG_CLEAN)));
+            }
+        } finally {
+            state = State.CLOSED;
+            file.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Store[" + file.path() + ", " + mode + ", " + state + "]";
+    }
+
+    /**
+     * The one state check: throws unless the store is open (or frozen).
+     *
+     * @param operation what was attempted, for the message
+     */
+    private void checkUsable(String operation) {
+        if (state == State.CLOSED) {
+            throw new StoreClosedException(file.path(), "cannot " + operation + ": the store is closed");
+        }
+    }
+
+    private void checkOwnerOpen(String operation) {
+        checkUsable(operation);
+        if (state == State.FROZEN) {
+            throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot " + operation + ": the store is frozen");
+        }
+        if (mode != OpenMode.OWNER) {
+            throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot " + operation
+                    + ": the store is open " + mode + ", not as its owner");
+        }
+    }
+
+    private void free(long objectOffset) {
+        WorkList work = new WorkList(objectOffset);
+        while (!work.isEmpty()) {
+            long next = work.pop();
+            scanner.forEachReference(memory, next, typeId(next), reference -> {
+                if (refCounts.release(reference)) {
+                    work.push(reference);
+                }
+            });
+            allocator.free(next);
+        }
+    }
+
+    /** Objects whose last reference was dropped and which are still to be freed. */
+    private static final class WorkList {
+        private long[] offsets = new long[8];
+        private int size;
+
+        WorkList(long first) {
+            offsets[size++] = first;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        long pop() {
+            return offsets[--size];
+        }
+
+        void push(long offset) {
+            if (size == offsets.length) {
+                offsets = Arrays.copyOf(offsets, size * 2);
+            }
+            offsets[size++] = offset;
+        }
+    }
+
+    private long meta(long objectOffset) {
+        return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+    }
+
+    private CommitSlot frozenSlot() {
+        CommitSlot frozen = frozenAtFreeze;
+        return frozen != null ? frozen : frozenState;
+    }
+
+    private CommitSlot nextCommit(Allocator.Snapshot snapshot, int flags) {
+        CommitSlot last = file.committed();
+        return new CommitSlot(last.generation() + 1, flags, snapshot.bumpOffset(), 0, 0, last.typeTableOffset(),
+                last.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), snapshot.freeBytes(),
+                snapshot.wastedBytes(), snapshot.freeHeads());
+    }
+
+    private Allocator emptyAllocator(long boundary) {
+        return new Allocator(memory, file.path(),
+                new Allocator.Snapshot(boundary, new long[SizeClasses.COUNT], 0, 0, 0, 0), file.mappedBytes(),
+                Allocator.SpaceReserver.NONE);
+    }
+
+    private static Allocator.Snapshot snapshotOf(CommitSlot slot) {
+        return new Allocator.Snapshot(slot.bumpOffset(), slot.freeHeads(), slot.liveObjects(), slot.liveBytes(),
+                slot.freeBytes(), slot.wastedBytes());
+    }
+
+    private StoreClosedException closed(IllegalStateException cause) {
+        return new StoreClosedException(file.path(), "the store was closed while in use", cause);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.permafrost.error;
+
+import java.nio.file.Path;
+
+/**
+ * A store file shorter than its own superblock says it is (copied in part, or cut by a full
+ * disk). Nothing was mapped or changed.
+ */
+public class TruncatedStoreException extends CorruptStoreException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param file   the store file concerned, or {@code null} when none is known
+     * @param offset bytes from the start of the file, or {@link PermafrostException#NO_OFFSET}
+     * @param detail what was expected and what was found
+     */
+    public TruncatedStoreException(Path file, long offset, String detail) {
+        super(file, offset, detail, null);
+    }
+
+    /**
+     * Creates the exception.
+     *
+     * @param file   the store file concerned, or {@code null} when none is known
+     * @param offset bytes from the start of the file, or {@link PermafrostException#NO_OFFSET}
+     * @param detail what was expected and what was found
+     * @param cause  the underlying failure
+     */
+    public TruncatedStoreException(Path file, long offset, String detail, Throwable cause) {
+        super(file, offset, detail, cause);
+    }
+}

@@ -172,7 +172,7 @@ public final class RecordType<R extends Record> {
                 tail += (long) Array.getLength(values[i]) * elementBytes;
             }
         }
-        if (tail > StructDescriptor.MAX_INLINE_OFFSET) {
+        if (tail > StructDescriptor.MAX_STRUCT_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("a " + recordClass.getName() + " of " + tail
                     + " bytes is larger than a struct may be (4 GiB of inline strings and arrays)");
         }

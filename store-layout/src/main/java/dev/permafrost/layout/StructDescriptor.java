@@ -32,8 +32,8 @@ public final class StructDescriptor {
     public static final long INLINE_TAG = 1;
     /** Largest inline value, in bytes. */
     public static final int MAX_INLINE_BYTES = Integer.MAX_VALUE;
-    /** Largest payload offset an inline value may start at (the slot holds 32 bits of it). */
-    public static final long MAX_INLINE_OFFSET = 0xFFFF_FFFFL;
+    /** Largest payload of a struct, fixed part and tail: every inline value must start at a 32-bit payload offset. */
+    public static final long MAX_STRUCT_PAYLOAD_BYTES = 0xFFFF_FFFFL;
 
     private StructDescriptor() {
     }

@@ -7,6 +7,7 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 
+import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.FieldKinds;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.TypeIds;
@@ -130,22 +131,32 @@ final class DecoderGenerator {
                 code.aconst_null().astore(local).goto_(done);
                 code.labelBinding(present);
                 boolean string = slot.inlineTypeId() == TypeIds.STRING;
-                if (string) {
-                    code.new_(CD_String).dup();
-                }
-                // memory.asSlice(objectOffset + HEADER + (slot >>> 32), (slot >>> 1) & 0x7fffffff).toArray(layout)
-                code.aload(MEMORY_LOCAL).lload(1).loadConstant((long) ObjectHeaderDescriptor.LENGTH).ladd();
-                code.lload(scratch).loadConstant(32).lushr().ladd();
-                code.lload(scratch).iconst_1().lushr().loadConstant((long) Integer.MAX_VALUE).land();
-                code.invokeinterface(CD_MEMORY_SEGMENT, "asSlice", MethodTypeDesc.of(CD_MEMORY_SEGMENT, CD_long, CD_long));
                 String layout = elementLayout(slot.inlineTypeId());
                 ClassDesc layoutType = layoutType(layout);
                 ClassDesc arrayType = string ? CD_byte.arrayType() : param;
-                code.getstatic(CD_VALUE_LAYOUT, layout, layoutType);
-                code.invokeinterface(CD_MEMORY_SEGMENT, "toArray", MethodTypeDesc.of(arrayType, layoutType));
+                int shift = Integer.numberOfTrailingZeros(ArrayDescriptor.elementBytes(slot.inlineTypeId()));
+                // array = new T[length >>> shift]; MemorySegment.copy(memory, layout, object + HEADER + (slot >>> 32), array, 0, count)
+                code.lload(scratch).iconst_1().lushr().l2i().loadConstant(Integer.MAX_VALUE).iand();
+                code.loadConstant(shift).iushr().istore(scratch + 2);
+                code.iload(scratch + 2);
+                if (string || slot.inlineTypeId() == TypeIds.BYTE_ARRAY) {
+                    code.newarray(TypeKind.BYTE);
+                } else {
+                    code.newarray(TypeKind.from(param.componentType()));
+                }
+                code.astore(scratch + 3);
+                code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                code.lload(1).loadConstant((long) ObjectHeaderDescriptor.LENGTH).ladd();
+                code.lload(scratch).loadConstant(32).lushr().ladd();
+                code.aload(scratch + 3).iconst_0().iload(scratch + 2);
+                code.invokestatic(CD_MEMORY_SEGMENT, "copy", MethodTypeDesc.of(CD_void, CD_MEMORY_SEGMENT, CD_VALUE_LAYOUT,
+                        CD_long, CD_Object, java.lang.constant.ConstantDescs.CD_int, java.lang.constant.ConstantDescs.CD_int), true);
                 if (string) {
+                    code.new_(CD_String).dup().aload(scratch + 3);
                     code.getstatic(CD_CHARSETS, "UTF_8", CD_CHARSET);
                     code.invokespecial(CD_String, INIT_NAME, MethodTypeDesc.of(CD_void, CD_byte.arrayType(), CD_CHARSET));
+                } else {
+                    code.aload(scratch + 3).checkcast(arrayType);
                 }
                 code.astore(local);
                 code.labelBinding(done);

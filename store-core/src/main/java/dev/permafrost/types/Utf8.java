@@ -1,5 +1,6 @@
 package dev.permafrost.types;
 
+import dev.permafrost.layout.StoreFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -25,7 +26,25 @@ final class Utf8 {
         }
         long i = at;
         long end = at + lengthBytes;
-        for (int k = 0; k < chars; k++) {
+        int k = 0;
+        while (k + 8 <= chars && end - i >= 8) { // 8 ASCII chars against one 8-byte read
+            long packed = 0;
+            int any = 0;
+            for (int b = 0; b < 8; b++) {
+                char c = s.charAt(k + b);
+                any |= c;
+                packed |= (long) c << (8 * b);
+            }
+            if (any >= 0x80) {
+                break;
+            }
+            if (memory.get(StoreFormat.LONG, i) != packed) {
+                return false;
+            }
+            i += 8;
+            k += 8;
+        }
+        for (; k < chars; k++) {
             char c = s.charAt(k);
             if (c < 0x80) {
                 if (i >= end || memory.get(ValueLayout.JAVA_BYTE, i) != (byte) c) {

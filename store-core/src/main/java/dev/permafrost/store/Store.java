@@ -145,6 +145,14 @@ public final class Store implements AutoCloseable {
         try {
             return new Store(file, mode);
         } catch (RuntimeException e) { // a damaged type or root table: do not leak the mapping and the lock
+            if (mode == OpenMode.OWNER) { // nothing was written: mark the store clean again, as it was found
+                try {
+                    CommitSlot last = file.committed();
+                    file.commit(last.next(last.generation() + 1, last.flags() | CommitSlotDescriptor.FLAG_CLEAN));
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             file.close();
             throw e;
         }

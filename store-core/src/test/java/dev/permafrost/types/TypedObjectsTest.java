@@ -164,6 +164,26 @@ class TypedObjectsTest {
     }
 
     @Test
+    void aDamagedTypeDescriptorIsReportedAtOpenAndReleasesTheFile() throws java.io.IOException {
+        Path path = dir.resolve("s.pf");
+        long descriptor;
+        try (Store store = Store.create(path, 1 << 20)) {
+            store.types().register(Small.class);
+            descriptor = store.types().type(Small.class.getName()).descriptorOffset();
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer kind = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 7);
+            channel.write(kind, descriptor + 16 + dev.permafrost.layout.TypeEntryDescriptor.KIND_OFFSET);
+        }
+        for (int attempt = 0; attempt < 2; attempt++) { // the second attempt proves the first let go of the lock
+            assertThatThrownBy(() -> Store.open(path, OpenMode.OWNER))
+                    .isInstanceOf(dev.permafrost.error.CorruptStoreException.class)
+                    .hasMessageContaining("type descriptor kind 7, expected 1");
+        }
+    }
+
+    @Test
     void aRefToAnObjectOfAnotherTypeIsRefused() {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
             RecordType<Node> nodes = store.types().register(Node.class);

@@ -42,6 +42,9 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
+ * <p>Typed objects (records, strings, arrays, counted references between objects) and named
+ * roots live in {@link #types()}; freeing an object releases what it references.
+ *
  * <p>An object is named by its offset: bytes from the start of the file, the same in every
  * process. {@link #retain}, {@link #release} and {@link #tryRetain} follow the protocol of
  * {@link RefCounts}: on an immortal object they write nothing.

@@ -8,4 +8,5 @@ module dev.permafrost.core {
     requires transitive dev.permafrost.layout;
 
     exports dev.permafrost.store;
+    exports dev.permafrost.memory;
 }

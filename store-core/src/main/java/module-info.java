@@ -6,7 +6,10 @@
  */
 module dev.permafrost.core {
     requires transitive dev.permafrost.layout;
+    requires org.jnrproject.posix;
+    requires org.jnrproject.constants;
 
     exports dev.permafrost.store;
     exports dev.permafrost.memory;
+    exports dev.permafrost.fleet;
 }

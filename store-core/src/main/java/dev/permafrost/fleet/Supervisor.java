@@ -292,12 +292,8 @@ public final class Supervisor implements AutoCloseable {
             }
             stopping = true;
         }
-        thread.shutdownNow();   // no launch or restart after this point
-        try {
-            thread.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // No launch or restart after this point (launch() checks the flag). The supervisor thread
+        // must outlive the workers: the kernel sends PR_SET_PDEATHSIG when it ends.
         List<Process> alive = new ArrayList<>();
         for (WorkerHandle worker : workers) {
             Process process = worker.currentProcess();
@@ -318,6 +314,7 @@ public final class Supervisor implements AutoCloseable {
         alive.removeIf(p -> !p.isAlive());
         alive.forEach(p -> Signals.kill(p.toHandle()));
         waitFor(alive, TimeUnit.SECONDS.toNanos(10));
+        thread.shutdownNow();
         for (WorkerHandle worker : workers) {
             WorkerState state = worker.state();
             if (state != WorkerState.FINISHED && state != WorkerState.FAILED) {

@@ -331,24 +331,24 @@ public final class Supervisor implements AutoCloseable {
 
     /** Runs on the supervisor thread only: the kernel's parent-death signal is tied to it. */
     private void launch(WorkerHandle worker) {
-        synchronized (this) {
+        Process process;
+        synchronized (this) {   // a stop either sees this process or prevents it
             if (stopping) {
                 return;
             }
+            try {
+                process = new ProcessBuilder(command(worker.index()))
+                        .redirectInput(ProcessBuilder.Redirect.PIPE)
+                        .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+            } catch (IOException e) {
+                System.err.println("permafrost supervisor: cannot launch worker " + worker.index() + ": " + e.getMessage());
+                worker.setState(WorkerState.FAILED);
+                return;
+            }
+            worker.launched(process);
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(command(worker.index()))
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-        } catch (IOException e) {
-            System.err.println("permafrost supervisor: cannot launch worker " + worker.index() + ": " + e.getMessage());
-            worker.setState(WorkerState.FAILED);
-            return;
-        }
-        worker.launched(process);
         Thread.ofPlatform().daemon().name("permafrost-worker-" + worker.index() + "-" + process.pid())
                 .start(() -> readMessages(worker, process));
         process.onExit().thenAccept(p -> exited(worker, p));

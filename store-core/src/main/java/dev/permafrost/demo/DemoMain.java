@@ -181,7 +181,7 @@ public final class DemoMain {
         long[] attachNanos = new long[workers];
         long[] coldOpenNanos = new long[workers];
         for (WorkerHandle worker : fleet.workers()) {
-            Optional<String> message = worker.nextMessage(WORKER_TIMEOUT);
+            Optional<String> message = awaitMessage(worker);
             if (message.isEmpty() || !message.get().startsWith("touched ")) {
                 throw new IllegalStateException("worker " + worker.index() + " did not report within " + WORKER_TIMEOUT
                         + " (" + worker + ", got " + message.orElse("nothing") + ")");
@@ -209,6 +209,23 @@ public final class DemoMain {
                     attachNanos[worker.index()] / 1e6, coldOpenNanos[worker.index()] / 1e6));
         }
         return rows;
+    }
+
+    /** The worker's next line; gives up early when the worker exits (the demo restarts none). */
+    private static Optional<String> awaitMessage(WorkerHandle worker) throws InterruptedException {
+        long deadline = System.nanoTime() + WORKER_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> message = worker.nextMessage(Duration.ofMillis(200));
+            if (message.isPresent()) {
+                return message;
+            }
+            WorkerState state = worker.state();
+            if (state == WorkerState.FAILED || state == WorkerState.FINISHED) {
+                throw new IllegalStateException("worker " + worker.index() + " exited (" + worker + ", exit statuses "
+                        + worker.exitStatuses() + ") before touching every object");
+            }
+        }
+        return Optional.empty();
     }
 
     private void printTable(PrintStream out, String mode, DemoData.Built built, double buildMillis, List<Row> rows) {

@@ -82,8 +82,7 @@ public final class WorkerMain {
         long openNanos = System.nanoTime() - start;
         WorkerContext context = new WorkerContext(store, index, List.of(args).subList(4, args.length), masterPid, openNanos,
                 coldOpenNanos, toMaster);
-        Thread watcher = Thread.ofPlatform().daemon().name("permafrost-master-watch").start(() -> watchMaster(context, main));
-        assert watcher.isAlive() || context.isStopping();
+        Thread.ofPlatform().daemon().name("permafrost-master-watch").start(() -> watchMaster(context, main));
         context.send(SYSTEM_PREFIX + "attached " + openNanos + " " + coldOpenNanos);
         int status = 0;
         try {

@@ -150,6 +150,10 @@ public final class StoreFile {
         if (Files.isDirectory(path)) {
             throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "is a directory, not a store file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block open(2) until a writer came
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET,
+                    "is not a regular file (a pipe, socket or device), not a store file");
+        }
         boolean owner = access == Access.OWNER;
         int fd;
         boolean writeDenied = false;

@@ -3,6 +3,8 @@ package dev.permafrost.refcount;
 import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -69,7 +71,8 @@ public final class RefCounts {
         if (count < 0) {
             return;
         }
-        if (count == 0 || !writable || (long) COUNT.getAndAdd(heap, objectOffset, 1L) <= 0) {
+        if (count == 0 || !writable || isNotAnObject(objectOffset)
+                || (long) COUNT.getAndAdd(heap, objectOffset, 1L) <= 0) {
             retainFailed(objectOffset, count);
         }
     }
@@ -87,7 +90,7 @@ public final class RefCounts {
         if (count < 0) {
             return false;
         }
-        if (count == 0 || !writable) {
+        if (count == 0 || !writable || isNotAnObject(objectOffset)) {
             throw releaseFailed(objectOffset, count);
         }
         long old = (long) COUNT.getAndAdd(heap, objectOffset, -1L);
@@ -114,6 +117,9 @@ public final class RefCounts {
         while (count > 0) {
             if (!writable) {
                 throw readOnly(objectOffset, count);
+            }
+            if (isNotAnObject(objectOffset)) {
+                throw notAnObject(objectOffset, count);
             }
             long witness = (long) COUNT.compareAndExchange(heap, objectOffset, count, count + 1);
             if (witness == count) {
@@ -152,9 +158,29 @@ public final class RefCounts {
         COUNT.setRelease(heap, objectOffset, 1L);
     }
 
+    /**
+     * Whether the offset cannot head an object: below the heap (0 is the null reference; the
+     * superblock and commit slots start with positive magic words that an increment would
+     * destroy) or not 16-aligned (8 bytes into a header is the meta word). Tested only on the
+     * mortal path, after the plain read, where an atomic follows anyway.
+     */
+    private static boolean isNotAnObject(long objectOffset) {
+        return objectOffset < StoreFormat.HEAP_START_OFFSET || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0;
+    }
+
+    private ReferenceCountException notAnObject(long objectOffset, long count) {
+        return new ReferenceCountException(file, objectOffset, TypeIds.INVALID, count,
+                "not an object: offset 0x" + Long.toHexString(objectOffset) + " is below the heap start 0x"
+                        + Long.toHexString(StoreFormat.HEAP_START_OFFSET) + " or not " + StoreFormat.OBJECT_ALIGNMENT
+                        + "-aligned (a null or damaged reference); nothing was written");
+    }
+
     private void retainFailed(long objectOffset, long count) {
         if (!writable && count > 0) {
             throw readOnly(objectOffset, count);
+        }
+        if (isNotAnObject(objectOffset)) {
+            throw notAnObject(objectOffset, count);
         }
         if (count != 0) { // getAndAdd found the object freed after our read: undo
             COUNT.getAndAdd(heap, objectOffset, -1L);
@@ -166,6 +192,9 @@ public final class RefCounts {
     private RuntimeException releaseFailed(long objectOffset, long count) {
         if (!writable && count > 0) {
             return readOnly(objectOffset, count);
+        }
+        if (count != 0 && isNotAnObject(objectOffset)) {
+            return notAnObject(objectOffset, count);
         }
         return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count,
                 "release of a free object (double release)");

@@ -97,7 +97,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store create(Path path, long capacityBytes) {
         if (capacityBytes < StoreFormat.MIN_CAPACITY_BYTES || capacityBytes > StoreFormat.MAX_CAPACITY_BYTES) {
-            throw new IllegalArgumentException("capacity " + capacityBytes + " bytes is outside ["
+            throw new IllegalArgumentException(path + ": capacity " + capacityBytes + " bytes is outside ["
                     + StoreFormat.MIN_CAPACITY_BYTES + ", " + StoreFormat.MAX_CAPACITY_BYTES + "]");
         }
         return new Store(StoreFile.create(path, StoreFormat.alignToPage(capacityBytes)), OpenMode.OWNER, ReferenceScanner.NONE);
@@ -234,7 +234,11 @@ public final class Store implements AutoCloseable {
      * @return its reference-count word: the count, 0 if free, negative if immortal
      */
     public long refCount(long objectOffset) {
-        return refCounts.count(objectOffset);
+        try {
+            return refCounts.count(objectOffset);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
     }
 
     /**
@@ -244,7 +248,7 @@ public final class Store implements AutoCloseable {
      * @return whether it is immortal (frozen)
      */
     public boolean isImmortal(long objectOffset) {
-        return refCounts.count(objectOffset) < 0;
+        return refCount(objectOffset) < 0;
     }
 
     /**
@@ -494,7 +498,11 @@ public final class Store implements AutoCloseable {
     }
 
     private long meta(long objectOffset) {
-        return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        try {
+            return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
     }
 
     private CommitSlot frozenSlot() {

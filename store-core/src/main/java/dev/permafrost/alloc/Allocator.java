@@ -125,14 +125,22 @@ public final class Allocator {
         try {
             block = pop(sizeClass);
             reused = block != 0;
+            StoreFullException diskFull = null;
             if (!reused) {
-                block = bump(blockBytes);
+                try {
+                    block = bump(blockBytes);
+                } catch (StoreFullException e) { // the disk is full: a larger free block may still serve
+                    diskFull = e;
+                }
             }
             if (block == 0) {
                 block = split(sizeClass, blockBytes);
                 reused = block != 0;
             }
             if (block == 0) {
+                if (diskFull != null) {
+                    throw diskFull;
+                }
                 throw new StoreFullException(file, bumpOffset, "no room for an object of " + payloadBytes
                         + " bytes (a block of " + blockBytes + "): " + (limitOffset - bumpOffset)
                         + " bytes left above the bump offset, no free block of its size or larger");
@@ -212,8 +220,19 @@ public final class Allocator {
         }
         if (end > reservedOffset) {
             long want = Math.clamp(bumpOffset / 8, MIN_RESERVE_BYTES, MAX_RESERVE_BYTES);
+            long needed = StoreFormat.alignToPage(end);
             long to = Math.min(limitOffset, StoreFormat.alignToPage(Math.max(end, reservedOffset + want)));
-            reserver.reserve(reservedOffset, to);
+            try {
+                reserver.reserve(reservedOffset, to);
+            } catch (StoreFullException e) {
+                if (to == needed) {
+                    throw e;
+                }
+                // no room for a whole chunk ahead: reserve only the pages this block needs, so the
+                // store fills the disk up instead of failing a chunk short of it
+                to = needed;
+                reserver.reserve(reservedOffset, to);
+            }
             reservedOffset = to;
         }
         carve(bumpOffset, start);

@@ -23,6 +23,9 @@ import java.nio.file.Path;
  *   <li>{@link #release}: the same immortal test; then {@code getAndAdd(-1)}; an old value of
  *       1 means the caller dropped the last reference and must free the object; an old value
  *       of 0 is a double release, undone and thrown.</li>
+ *   <li>An atomic that finds a negative old value raced a freeze (the plain read saw the object
+ *       mortal): it is undone and the call returns as on an immortal object. The immortal value
+ *       sits mid-range, so the transient step can never reach zero.</li>
  *   <li>{@link #tryRetain}: retain unless the count is already zero, by CAS; for lookups
  *       that hold no reference yet.</li>
  * </ul>
@@ -71,9 +74,16 @@ public final class RefCounts {
         if (count < 0) {
             return;
         }
-        if (count == 0 || !writable || isNotAnObject(objectOffset)
-                || (long) COUNT.getAndAdd(heap, objectOffset, 1L) <= 0) {
-            retainFailed(objectOffset, count);
+        if (count == 0 || !writable || isNotAnObject(objectOffset)) {
+            throw retainFailed(objectOffset, count);
+        }
+        long old = (long) COUNT.getAndAdd(heap, objectOffset, 1L);
+        if (old <= 0) {
+            COUNT.getAndAdd(heap, objectOffset, -1L); // undo: leave the count as it was found
+            if (old < 0) { // a freeze made it immortal between the read and the increment
+                return;
+            }
+            throw retainFailed(objectOffset, old);
         }
     }
 
@@ -99,6 +109,9 @@ public final class RefCounts {
         }
         if (old <= 0) {
             COUNT.getAndAdd(heap, objectOffset, 1L); // undo: leave the count as it was found
+            if (old < 0) { // a freeze made it immortal between the read and the decrement
+                return false;
+            }
             throw releaseFailed(objectOffset, old);
         }
         return false;
@@ -175,17 +188,14 @@ public final class RefCounts {
                         + "-aligned (a null or damaged reference); nothing was written");
     }
 
-    private void retainFailed(long objectOffset, long count) {
+    private RuntimeException retainFailed(long objectOffset, long count) {
         if (!writable && count > 0) {
-            throw readOnly(objectOffset, count);
+            return readOnly(objectOffset, count);
         }
         if (isNotAnObject(objectOffset)) {
-            throw notAnObject(objectOffset, count);
+            return notAnObject(objectOffset, count);
         }
-        if (count != 0) { // getAndAdd found the object freed after our read: undo
-            COUNT.getAndAdd(heap, objectOffset, -1L);
-        }
-        throw new ReferenceCountException(file, objectOffset, typeId(objectOffset), 0,
+        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), 0,
                 "retain of a free object (use after free)");
     }
 

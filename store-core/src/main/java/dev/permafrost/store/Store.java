@@ -175,9 +175,7 @@ public final class Store implements AutoCloseable {
         if (mode == OpenMode.READ_ONLY) {
             throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot allocate in a store opened read-only");
         }
-        long objectOffset = allocator.allocate(typeId, payloadBytes);
-        refCounts.initialize(objectOffset);
-        return objectOffset;
+        return allocator.allocate(typeId, payloadBytes); // published with count 1 before a freeze can look
     }
 
     /**
@@ -337,9 +335,14 @@ public final class Store implements AutoCloseable {
         current.whileStopped(() -> {
             Allocator.Snapshot snapshot = current.snapshot();
             long bump = snapshot.bumpOffset();
+            // counted by the walk, not the allocator: an object whose last release raced the freeze
+            // is at zero here, so it stays a hole and is not counted
+            long[] live = new long[2]; // objects, block bytes
             HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, bump, file.path(), (offset, count, meta, blockBytes) -> {
                 if (count > 0) {
                     refCounts.makeImmortal(offset);
+                    live[0]++;
+                    live[1] += blockBytes;
                 }
                 return true;
             });
@@ -348,11 +351,13 @@ public final class Store implements AutoCloseable {
             CommitSlot last = file.committed();
             CommitSlot frozen = new CommitSlot(last.generation() + 1,
                     CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN, bump, boundary, checksum,
-                    last.typeTableOffset(), last.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), 0,
-                    snapshot.wastedBytes() + snapshot.freeBytes() + (boundary - bump), new long[SizeClasses.COUNT]);
+                    last.typeTableOffset(), last.rootTableOffset(), live[0], live[1], 0,
+                    boundary - StoreFormat.HEAP_START_OFFSET - live[1], new long[SizeClasses.COUNT]);
             file.freeze(frozen);
             frozenAtFreeze = frozen;
-            allocator = emptyAllocator(boundary);
+            Allocator above = emptyAllocator(boundary);
+            current.retire(above); // a thread waiting on the old allocator's lock allocates above the boundary
+            allocator = above;
             mode = OpenMode.COPY_ON_WRITE;
             state = State.FROZEN;
         });
@@ -468,7 +473,9 @@ public final class Store implements AutoCloseable {
                     work.push(reference);
                 }
             });
-            allocator.free(next);
+            if (next >= frozenBoundaryOffset()) { // a block freed as a freeze made its region immutable stays a hole
+                allocator.free(next);
+            }
         }
     }
 

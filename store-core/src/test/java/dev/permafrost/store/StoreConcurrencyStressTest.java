@@ -1,6 +1,7 @@
 package dev.permafrost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
@@ -274,6 +275,60 @@ class StoreConcurrencyStressTest {
                 assertThat(second).as("freed once, so handed out once").isNotEqualTo(object);
                 store.release(first);
                 store.release(second);
+            }
+        }
+    }
+    @Test
+    void allocationAndReleaseRacingAFreezeLeaveEveryObjectFrozenOrAboveTheBoundary() throws Exception {
+        for (int round = 0; round < 5 * SCALE; round++) {
+            Path path = dir.resolve("freeze-race-" + round + ".pf");
+            try (Store store = Store.create(path, 64L << 20)) {
+                for (int i = 0; i < 100; i++) {
+                    store.allocate(40);
+                }
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                List<Callable<List<Long>>> tasks = new ArrayList<>();
+                for (int t = 0; t < THREADS - 1; t++) {
+                    int thread = t;
+                    tasks.add(() -> { // allocates, and frees a third of what it allocated, across the freeze
+                        SplittableRandom random = new SplittableRandom(thread);
+                        List<Long> mine = new ArrayList<>();
+                        int afterFreeze = 0;
+                        for (int i = 0; i < 100_000 && afterFreeze < 100; i++) {
+                            if (stop.get()) {
+                                afterFreeze++;
+                            }
+                            mine.add(store.allocate(40));
+                            if (random.nextInt(3) == 0) {
+                                store.release(mine.remove(random.nextInt(mine.size())));
+                            }
+                        }
+                        return mine;
+                    });
+                }
+                tasks.add(() -> {
+                    Thread.sleep(5);
+                    store.freeze();
+                    stop.set(true);
+                    return List.of();
+                });
+                List<List<Long>> results = runTogether(tasks);
+                long boundary = store.frozenBoundaryOffset();
+                TreeMap<Long, Boolean> all = new TreeMap<>();
+                for (List<Long> mine : results) {
+                    for (long offset : mine) {
+                        if (all.put(offset, Boolean.TRUE) != null) {
+                            fail("offset %x handed out twice", offset);
+                        }
+                        if (offset < boundary && !store.isImmortal(offset)) {
+                            fail("a mortal object at %x below the frozen boundary %x", offset, boundary);
+                        }
+                    }
+                }
+                java.util.Set<Long> visited = new java.util.HashSet<>();
+                store.forEachObject((offset, typeId, payloadBytes, count) -> visited.add(offset));
+                assertThat(visited.containsAll(all.keySet())).as("forEachObject visits every object held").isTrue();
+                assertThat(store.stats().liveObjects()).isEqualTo(visited.size());
             }
         }
     }

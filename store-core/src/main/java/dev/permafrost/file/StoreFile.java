@@ -1,6 +1,7 @@
 package dev.permafrost.file;
 
 import dev.permafrost.error.CorruptStoreException;
+import dev.permafrost.error.IncompatibleVersionException;
 import dev.permafrost.error.NotAStoreException;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.StoreAccessException;
@@ -9,6 +10,7 @@ import dev.permafrost.error.StoreLockedException;
 import dev.permafrost.error.StoreNotCleanException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.error.TruncatedStoreException;
+import dev.permafrost.layout.Checksums;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.SizeClasses;
@@ -384,9 +386,9 @@ public final class StoreFile {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment page = scratch.allocate(CommitSlotDescriptor.LENGTH);
             Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
-            CommitSlot a = CommitSlotDescriptor.decodeIfValid(page);
+            CommitSlot a = decodeSlot(path, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
             Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot b = CommitSlotDescriptor.decodeIfValid(page);
+            CommitSlot b = decodeSlot(path, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
             CommitSlot newest = CommitSlotDescriptor.newest(a, b);
             if (newest == null) {
                 throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
@@ -395,6 +397,28 @@ public final class StoreFile {
             validateSlot(path, superblock, newest);
             return newest;
         }
+    }
+
+    /**
+     * Decodes a slot; null if it was never written or is torn (bad magic or checksum). A slot
+     * that is intact but that this build cannot read (flags or a class count from a newer
+     * format) is refused: falling back to the older slot would roll the store back, and an
+     * owner would then overwrite the newer commit.
+     */
+    private static CommitSlot decodeSlot(Path path, MemorySegment page, long slotOffset) {
+        CommitSlot slot = CommitSlotDescriptor.decodeIfValid(page);
+        if (slot == null && page.get(StoreFormat.LONG, CommitSlotDescriptor.MAGIC_OFFSET) == CommitSlotDescriptor.MAGIC
+                && page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) > 0
+                && page.get(StoreFormat.INT, CommitSlotDescriptor.CHECKSUM_OFFSET)
+                        == Checksums.crc32c(page, 0, CommitSlotDescriptor.CHECKSUM_OFFSET)) {
+            throw new IncompatibleVersionException(path, slotOffset + CommitSlotDescriptor.FLAGS_OFFSET, "commit generation "
+                    + page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) + " has flags 0x"
+                    + Integer.toHexString(page.get(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET)) + " and "
+                    + page.get(StoreFormat.INT, CommitSlotDescriptor.CLASS_COUNT_OFFSET) + " size classes; this build knows flags 0x"
+                    + Integer.toHexString(CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN) + " and "
+                    + SizeClasses.COUNT + " size classes (a newer format wrote it)");
+        }
+        return slot;
     }
 
     private static void validateSlot(Path path, Superblock superblock, CommitSlot slot) {

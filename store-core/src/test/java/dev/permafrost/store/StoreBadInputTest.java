@@ -393,4 +393,45 @@ class StoreBadInputTest {
         assertRefusedUnchanged(path, StoreStateException.class, PermafrostException.NO_OFFSET,
                 () -> Store.open(path, OpenMode.OWNER));
     }
+    @Test
+    void aCommitSlotFromANewerFormatIsIncompatibleNotSilentlyRolledBack() {
+        // regression: an intact newest slot with a flag this build does not know counted as torn,
+        // so the store opened from the older slot, and an owner then overwrote the newer commit
+        Path path = cleanStore();
+        long newest = StoreFiles.newestSlotOffset(path);
+        StoreFiles.patchSlot(path, newest, true, page -> page.set(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET,
+                CommitSlotDescriptor.FLAG_CLEAN | 1 << 5));
+        for (OpenMode mode : OpenMode.values()) {
+            IncompatibleVersionException e = assertRefusedUnchanged(path, IncompatibleVersionException.class,
+                    newest + CommitSlotDescriptor.FLAGS_OFFSET, () -> Store.open(path, mode));
+            assertThat(e.getMessage()).contains("flags 0x21").contains("newer format");
+        }
+    }
+
+    @Test
+    void aFrozenSlotWhoseBoundaryIsNotThePageAboveItsBumpOffsetIsCorrupt() {
+        Path path = frozenStore();
+        path.toFile().setWritable(true);
+        long newest = StoreFiles.newestSlotOffset(path);
+        StoreFiles.patchSlot(path, newest, true, page -> page.set(StoreFormat.LONG, CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET,
+                page.get(StoreFormat.LONG, CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET) + 4096));
+        CorruptStoreException e = assertRefusedUnchanged(path, CorruptStoreException.class,
+                newest + CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET, () -> Store.open(path, OpenMode.COPY_ON_WRITE));
+        assertThat(e.getMessage()).contains("frozen boundary");
+    }
+
+    @Test
+    void createInADirectoryThatDoesNotExistIsRefused() {
+        Path path = dir.resolve("no-such-dir").resolve("s.pf");
+        StoreAccessException e = assertRefusedUnchanged(path, StoreAccessException.class, PermafrostException.NO_OFFSET,
+                () -> Store.create(path, CAPACITY_BYTES));
+        assertThat(e.getMessage()).contains("cannot create");
+    }
+
+    @Test
+    void aNegativePrivateCapacityIsRefused() {
+        Path path = frozenStore();
+        assertThatThrownBy(() -> Store.open(path, OpenMode.COPY_ON_WRITE, -4096))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("-4096");
+    }
 }

@@ -141,4 +141,22 @@ class FullDiskTest {
             assertThat(store.stats().liveObjects()).isEqualTo(objects.size() + 1);
         }
     }
+    @Test
+    void createOnAFullDiskIsStoreFullAndLeavesNoFile() throws Exception {
+        Path ballast = mount.resolve("ballast");
+        try (java.io.OutputStream out = Files.newOutputStream(ballast)) {
+            byte[] chunk = new byte[4096];
+            while (true) {
+                out.write(chunk);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the disk is full
+        }
+        Path path = mount.resolve("store.pf");
+        Throwable thrown = catchThrowable(() -> Store.create(path, CAPACITY_BYTES));
+        assertThat(thrown).isExactlyInstanceOf(StoreFullException.class);
+        assertThat(thrown.getMessage()).contains(path.toString());
+        assertThat(Files.exists(path)).as("nothing left behind").isFalse();
+    }
 }

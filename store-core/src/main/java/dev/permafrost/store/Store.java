@@ -352,7 +352,7 @@ public final class Store implements AutoCloseable {
             CommitSlot frozen = new CommitSlot(last.generation() + 1,
                     CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN, bump, boundary, checksum,
                     last.typeTableOffset(), last.rootTableOffset(), live[0], live[1], 0,
-                    boundary - StoreFormat.HEAP_START_OFFSET - live[1], new long[SizeClasses.COUNT]);
+                    bump - StoreFormat.HEAP_START_OFFSET - live[1], new long[SizeClasses.COUNT]);
             file.freeze(frozen);
             frozenAtFreeze = frozen;
             Allocator above = emptyAllocator(boundary);

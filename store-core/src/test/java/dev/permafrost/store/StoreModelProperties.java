@@ -88,6 +88,7 @@ class StoreModelProperties {
         final int typeId;
         final long payloadBytes;
         long count = 1;
+        boolean immortal;
 
         Modelled(int id, int typeId, long payloadBytes) {
             this.id = id;
@@ -108,6 +109,10 @@ class StoreModelProperties {
     static final class Model {
         final TreeMap<Long, Modelled> live = new TreeMap<>();
         final TreeMap<Long, Long> freed = new TreeMap<>(); // offset -> block bytes
+        /** Holes left in the frozen region: never handed out again. */
+        final TreeMap<Long, Long> frozenHoles = new TreeMap<>();
+        long frozenBumpOffset; // 0 until frozen
+        long boundaryOffset;
         int nextId;
 
         static <V> long pick(TreeMap<Long, V> map, int pick) {
@@ -146,7 +151,7 @@ class StoreModelProperties {
 
     @Property
     void theStoreAgreesWithItsModelThroughAllocationReferenceCountsReopenAndFreeze(
-            @ForAll("operations") List<Op> operations) throws IOException {
+            @ForAll("operations") List<Op> operations, @ForAll("operations") List<Op> afterFreeze) throws IOException {
         Path dir = Files.createTempDirectory(SCRATCH, "permafrost-model");
         Path path = dir.resolve("model.pf");
         Store store = Store.create(path, CAPACITY_BYTES);
@@ -157,6 +162,22 @@ class StoreModelProperties {
                 checkAgainstModel(store, model);
             }
             freezeAndCheck(store, path, model);
+            // the frozen store goes on as a copy-on-write opener: private objects above the boundary
+            for (Op op : afterFreeze) {
+                if (!(op instanceof Commit) && !(op instanceof Reopen)) {
+                    store = apply(store, path, model, op);
+                    checkAgainstModel(store, model);
+                    assertThat(model.live.entrySet()).allSatisfy(entry -> assertThat(entry.getValue().immortal)
+                            .isEqualTo(entry.getKey() < model.boundaryOffset));
+                }
+            }
+            store.close();
+            model.live.values().removeIf(object -> !object.immortal);
+            try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE); Store reader = Store.open(path, OpenMode.READ_ONLY)) {
+                checkFrozen(worker, model);
+                checkFrozen(reader, model);
+                assertThat(worker.stats().liveBytes()).isEqualTo(model.live.values().stream().mapToLong(Modelled::blockBytes).sum());
+            }
         } finally {
             store.close();
             deleteRecursively(dir);
@@ -191,14 +212,16 @@ class StoreModelProperties {
                 if (!model.live.isEmpty()) {
                     long offset = Model.pick(model.live, pick);
                     store.retain(offset);
-                    model.live.get(offset).count++;
+                    Modelled object = model.live.get(offset);
+                    object.count += object.immortal ? 0 : 1;
                 }
             }
             case TryRetain(int pick) -> {
                 if (!model.live.isEmpty()) {
                     long offset = Model.pick(model.live, pick);
                     assertThat(store.tryRetain(offset)).isTrue();
-                    model.live.get(offset).count++;
+                    Modelled object = model.live.get(offset);
+                    object.count += object.immortal ? 0 : 1;
                 }
             }
             case Release(int pick) -> {
@@ -206,7 +229,7 @@ class StoreModelProperties {
                     long offset = Model.pick(model.live, pick);
                     Modelled object = model.live.get(offset);
                     store.release(offset);
-                    if (--object.count == 0) {
+                    if (!object.immortal && --object.count == 0) {
                         model.live.remove(offset);
                         model.freed.put(offset, object.blockBytes());
                     }
@@ -238,7 +261,8 @@ class StoreModelProperties {
         long liveBytes = model.live.values().stream().mapToLong(Modelled::blockBytes).sum();
         assertThat(stats.liveObjects()).isEqualTo(model.live.size());
         assertThat(stats.liveBytes()).isEqualTo(liveBytes);
-        assertThat(stats.usedBytes()).isEqualTo(stats.bumpOffset() - StoreFormat.HEAP_START_OFFSET);
+        assertThat(stats.usedBytes()).isEqualTo(model.frozenBumpOffset == 0 ? stats.bumpOffset() - StoreFormat.HEAP_START_OFFSET
+                : model.frozenBumpOffset - StoreFormat.HEAP_START_OFFSET + stats.bumpOffset() - model.boundaryOffset);
         assertThat(stats.liveBytes() + stats.freeBytes() + stats.wastedBytes()).as("live + free + wasted = used")
                 .isEqualTo(stats.usedBytes());
 
@@ -252,7 +276,7 @@ class StoreModelProperties {
                 assertThat(StoreFormat.isPageAligned(offset)).as("a large object starts on a page").isTrue();
             }
             end = offset + object.blockBytes();
-            assertThat(store.refCount(offset)).isEqualTo(object.count);
+            assertThat(store.refCount(offset)).isEqualTo(object.immortal ? ObjectHeaderDescriptor.IMMORTAL_COUNT : object.count);
             assertThat(store.typeId(offset)).isEqualTo(object.typeId);
             assertThat(store.payloadBytes(offset)).isEqualTo(object.payloadBytes);
             assertContent(store, offset, object);
@@ -261,15 +285,28 @@ class StoreModelProperties {
         for (long offset : model.freed.keySet()) {
             assertThat(store.refCount(offset)).as("freed block %x", offset).isZero();
         }
+        for (long offset : model.frozenHoles.keySet()) {
+            assertThat(store.refCount(offset)).as("hole %x in the frozen region", offset).isZero();
+        }
 
         List<long[]> visited = new ArrayList<>();
         store.forEachObject((offset, typeId, payloadBytes, count) -> visited.add(new long[] {offset, typeId, payloadBytes, count}));
         assertThat(visited).as("forEachObject visits exactly the live objects, in address order")
                 .usingElementComparator(Comparator.comparing(java.util.Arrays::toString))
-                .containsExactlyElementsOf(expectedVisits(model, false));
+                .containsExactlyElementsOf(expectedVisits(model));
 
         long[] freeAndWasted = new long[2];
-        HeapWalker.walk(mapping(store), StoreFormat.HEAP_START_OFFSET, stats.bumpOffset(), store.path(),
+        MemorySegment mapping = mapping(store);
+        long ownStart = StoreFormat.HEAP_START_OFFSET;
+        if (model.frozenBumpOffset != 0) { // every hole in the frozen region is waste: it is never reused
+            HeapWalker.walk(mapping, StoreFormat.HEAP_START_OFFSET, model.frozenBumpOffset, store.path(),
+                    (offset, count, meta, blockBytes) -> {
+                        freeAndWasted[1] += count == ObjectHeaderDescriptor.FREE_COUNT ? blockBytes : 0;
+                        return true;
+                    });
+            ownStart = model.boundaryOffset;
+        }
+        HeapWalker.walk(mapping, ownStart, stats.bumpOffset(), store.path(),
                 (offset, count, meta, blockBytes) -> {
                     if (count == ObjectHeaderDescriptor.FREE_COUNT) {
                         freeAndWasted[blockBytes >= SizeClasses.MIN_FREE_LIST_BLOCK_BYTES ? 0 : 1] += blockBytes;
@@ -280,10 +317,10 @@ class StoreModelProperties {
         assertThat(freeAndWasted[1]).as("wasted bytes = free 16-byte blocks").isEqualTo(stats.wastedBytes());
     }
 
-    private static List<long[]> expectedVisits(Model model, boolean immortal) {
+    private static List<long[]> expectedVisits(Model model) {
         List<long[]> expected = new ArrayList<>();
         model.live.forEach((offset, object) -> expected.add(new long[] {offset, object.typeId, object.payloadBytes,
-                immortal ? ObjectHeaderDescriptor.IMMORTAL_COUNT : object.count}));
+                object.immortal ? ObjectHeaderDescriptor.IMMORTAL_COUNT : object.count}));
         return expected;
     }
 
@@ -313,19 +350,13 @@ class StoreModelProperties {
         assertThat(frozen.frozenChecksum()).as("checksum of the frozen heap")
                 .isEqualTo(Checksums.crc32c(StoreFiles.readAt(path, StoreFormat.HEAP_START_OFFSET,
                         (int) (bump - StoreFormat.HEAP_START_OFFSET)), 0, bump - StoreFormat.HEAP_START_OFFSET));
+        model.live.values().forEach(object -> object.immortal = true);
+        model.frozenHoles.putAll(model.freed); // holes in the frozen region are never handed out again
+        model.freed.clear();
+        model.frozenBumpOffset = bump;
+        model.boundaryOffset = store.frozenBoundaryOffset();
         checkFrozen(store, model);
-        long mine = store.allocate(100); // this process's own, above the boundary, gone when it closes
-        assertThat(mine).isGreaterThanOrEqualTo(store.frozenBoundaryOffset());
-        assertThat(store.stats().liveObjects()).isEqualTo(model.live.size() + 1);
-        store.release(mine);
-        store.close();
-
-        try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE); Store reader = Store.open(path, OpenMode.READ_ONLY)) {
-            checkFrozen(worker, model);
-            checkFrozen(reader, model);
-            assertThat(worker.stats().liveObjects()).isEqualTo(model.live.size());
-            assertThat(worker.stats().liveBytes()).isEqualTo(model.live.values().stream().mapToLong(Modelled::blockBytes).sum());
-        }
+        checkAgainstModel(store, model);
     }
 
     /** A frozen store shows the model's objects, all immortal, with their content; references to them write nothing. */
@@ -343,14 +374,15 @@ class StoreModelProperties {
             assertThat(store.payload(offset).isReadOnly()).isTrue();
             assertContent(store, offset, entry.getValue());
         }
-        for (long offset : model.freed.keySet()) {
+        for (long offset : model.frozenHoles.keySet()) {
             assertThat(store.refCount(offset)).isZero();
             assertThat(store.tryRetain(offset)).isFalse();
+            assertThatThrownBy(() -> store.retain(offset)).isExactlyInstanceOf(ReferenceCountException.class);
         }
         List<long[]> visited = new ArrayList<>();
         store.forEachObject((offset, typeId, payloadBytes, count) -> visited.add(new long[] {offset, typeId, payloadBytes, count}));
         assertThat(visited).usingElementComparator(Comparator.comparing(java.util.Arrays::toString))
-                .containsExactlyElementsOf(expectedVisits(model, true));
+                .containsExactlyElementsOf(expectedVisits(model));
         assertThat(store.stats().liveObjects()).isEqualTo(model.live.size());
     }
 

@@ -175,8 +175,20 @@ public final class StoreFile {
         try {
             boolean locked = lock(fd, owner && !writeDenied);
             long length = Posix.length(fd);
-            Superblock superblock = readSuperblock(path, fd, length);
-            CommitSlot slot = readNewestSlot(path, fd, superblock);
+            Superblock superblock;
+            CommitSlot slot;
+            try {
+                superblock = readSuperblock(path, fd, length);
+                slot = readNewestSlot(path, fd, superblock);
+            } catch (PermafrostException e) {
+                if (locked) {
+                    throw e;
+                }
+                // another process holds the lock and may be writing the file right now (an owner
+                // creating it or committing): what was read is no verdict on the file
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, "another process holds the store's lock"
+                        + " and the file did not validate while it did (" + e.getMessage() + ")", e);
+            }
             if (owner && slot.isFrozen()) {
                 throw new StoreStateException(path, PermafrostException.NO_OFFSET,
                         "the store is frozen and immutable: open it copy-on-write or read-only, not as owner");

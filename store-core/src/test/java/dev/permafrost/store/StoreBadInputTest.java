@@ -434,4 +434,24 @@ class StoreBadInputTest {
         assertThatThrownBy(() -> Store.open(path, OpenMode.COPY_ON_WRITE, -4096))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("-4096");
     }
+    @Test
+    void anOpenWhileAnotherProcessHoldsTheLockOfAFileBeingCreatedIsLockedNotForeign() throws Exception {
+        // regression: a store being created (empty, or without its superblock yet) under its
+        // creator's exclusive lock was reported as "not a store" or truncated
+        Path path = dir.resolve("being-created.pf");
+        Files.createFile(path);
+        int fd = dev.permafrost.os.Posix.open(path.toString(), dev.permafrost.os.Posix.O_RDWR, 0);
+        try {
+            dev.permafrost.os.Posix.flock(fd, dev.permafrost.os.Posix.LOCK_EX);
+            for (OpenMode mode : OpenMode.values()) {
+                assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET, () -> Store.open(path, mode));
+            }
+            StoreFiles.write(path, "PRMFROST".getBytes(StandardCharsets.US_ASCII)); // half-written superblock
+            assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET,
+                    () -> Store.open(path, OpenMode.READ_ONLY));
+        } finally {
+            dev.permafrost.os.Posix.close(fd);
+        }
+        assertRefusedUnchanged(path, TruncatedStoreException.class, 8L, () -> Store.open(path, OpenMode.READ_ONLY));
+    }
 }

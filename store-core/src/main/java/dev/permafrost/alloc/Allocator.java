@@ -90,7 +90,7 @@ public final class Allocator {
     private long wastedBytes;
 
     /**
-     * See the parameters.
+     * Starts an allocator over one mapping.
      *
      * @param heap          the store's memory, from offset 0 of the file
      * @param file          the store file, for messages

@@ -50,7 +50,7 @@ public final class RefCounts {
     private final Path file;
 
     /**
-     * See the parameters.
+     * Applies the protocol to the objects of one mapping.
      *
      * @param heap     the store's memory, from offset 0 of the file
      * @param writable whether counts of mortal objects may be changed (false in a read-only store)
@@ -160,15 +160,6 @@ public final class RefCounts {
      */
     public void makeImmortal(long objectOffset) {
         COUNT.setRelease(heap, objectOffset, ObjectHeaderDescriptor.IMMORTAL_COUNT);
-    }
-
-    /**
-     * Gives a newly allocated block its first reference, publishing its header.
-     *
-     * @param objectOffset the object's offset, bytes from the start of the file
-     */
-    public void initialize(long objectOffset) {
-        COUNT.setRelease(heap, objectOffset, 1L);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreFullException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.file.StoreFile;
+import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.Checksums;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
@@ -89,7 +90,8 @@ public final class Store implements AutoCloseable {
             case READ_ONLY -> null;
         };
         // the type and root tables are read here, once; freeing asks the types what an object references
-        this.types = TypesBridge.attach(this, memory, committed.typeTableOffset(), committed.rootTableOffset());
+        this.types = TypesBridge.attach(this, memory, committed.typeTableOffset(), committed.rootTableOffset(),
+                this::allocateAnyType);
         this.scanner = (heap, objectOffset, typeId, action) -> types.forEachReference(objectOffset, action);
     }
 
@@ -105,7 +107,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store create(Path path, long capacityBytes) {
         if (capacityBytes < StoreFormat.MIN_CAPACITY_BYTES || capacityBytes > StoreFormat.MAX_CAPACITY_BYTES) {
-            throw new IllegalArgumentException("capacity " + capacityBytes + " bytes is outside ["
+            throw new IllegalArgumentException(path + ": capacity " + capacityBytes + " bytes is outside ["
                     + StoreFormat.MIN_CAPACITY_BYTES + ", " + StoreFormat.MAX_CAPACITY_BYTES + "]");
         }
         return new Store(StoreFile.create(path, StoreFormat.alignToPage(capacityBytes)), OpenMode.OWNER);
@@ -176,15 +178,29 @@ public final class Store implements AutoCloseable {
     /**
      * Allocates an object of a type with a reference count of 1; its payload reads as zeros.
      * In a frozen store (or one opened copy-on-write) the object lives in this process's
-     * private memory.
+     * private memory. Only kinds whose payload holds no references can be allocated this way:
+     * {@link TypeIds#RAW} and the string and primitive array kinds ({@link TypeIds#STRING} to
+     * {@link TypeIds#DOUBLE_ARRAY}). Freeing reads the references of every other kind from its
+     * payload, so those are written only through {@link #types()}.
      *
-     * @param typeId       1 to {@link ObjectHeaderDescriptor#MAX_TYPE_ID}
+     * @param typeId       {@link TypeIds#RAW}, or {@link TypeIds#STRING} to {@link TypeIds#DOUBLE_ARRAY}
      * @param payloadBytes payload length, 0 to {@link ObjectHeaderDescriptor#MAX_PAYLOAD_BYTES}
      * @return the object's offset
-     * @throws StoreFullException  if there is no room
-     * @throws StoreStateException if the store is read-only or closed
+     * @throws IllegalArgumentException if the type id is another, or the length out of range
+     * @throws StoreFullException       if there is no room
+     * @throws StoreStateException      if the store is read-only or closed
      */
     public long allocate(int typeId, long payloadBytes) {
+        if (typeId != TypeIds.RAW && !ArrayDescriptor.isValueKind(typeId)) {
+            throw new IllegalArgumentException("type id " + typeId + " (" + types.typeName(typeId) + ") cannot be allocated"
+                    + " untyped: only raw (" + TypeIds.RAW + ") and the string and primitive array kinds (" + TypeIds.STRING
+                    + " to " + TypeIds.DOUBLE_ARRAY + ") hold no references; write typed objects through types()");
+        }
+        return allocateAnyType(typeId, payloadBytes);
+    }
+
+    /** Allocates an object of any type: for the type system, which writes what the type's references need. */
+    private long allocateAnyType(int typeId, long payloadBytes) {
         if (payloadBytes < 0 || payloadBytes > ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payloadBytes + " bytes is outside [0, "
                     + ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES + "]");
@@ -196,9 +212,7 @@ public final class Store implements AutoCloseable {
         if (mode == OpenMode.READ_ONLY) {
             throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot allocate in a store opened read-only");
         }
-        long objectOffset = allocator.allocate(typeId, payloadBytes);
-        refCounts.initialize(objectOffset);
-        return objectOffset;
+        return allocator.allocate(typeId, payloadBytes); // published with count 1 before a freeze can look
     }
 
     /**
@@ -255,7 +269,11 @@ public final class Store implements AutoCloseable {
      * @return its reference-count word: the count, 0 if free, negative if immortal
      */
     public long refCount(long objectOffset) {
-        return refCounts.count(objectOffset);
+        try {
+            return refCounts.count(objectOffset);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
     }
 
     /**
@@ -265,7 +283,7 @@ public final class Store implements AutoCloseable {
      * @return whether it is immortal (frozen)
      */
     public boolean isImmortal(long objectOffset) {
-        return refCounts.count(objectOffset) < 0;
+        return refCount(objectOffset) < 0;
     }
 
     /**
@@ -354,9 +372,14 @@ public final class Store implements AutoCloseable {
         current.whileStopped(() -> {
             Allocator.Snapshot snapshot = current.snapshot();
             long bump = snapshot.bumpOffset();
+            // counted by the walk, not the allocator: an object whose last release raced the freeze
+            // is at zero here, so it stays a hole and is not counted
+            long[] live = new long[2]; // objects, block bytes
             HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, bump, file.path(), (offset, count, meta, blockBytes) -> {
                 if (count > 0) {
                     refCounts.makeImmortal(offset);
+                    live[0]++;
+                    live[1] += blockBytes;
                 }
                 return true;
             });
@@ -365,11 +388,13 @@ public final class Store implements AutoCloseable {
             CommitSlot last = file.committed();
             CommitSlot frozen = new CommitSlot(last.generation() + 1,
                     CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN, bump, boundary, checksum,
-                    types.typeTableOffset(), types.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), 0,
-                    snapshot.wastedBytes() + snapshot.freeBytes() + (boundary - bump), new long[SizeClasses.COUNT]);
+                    types.typeTableOffset(), types.rootTableOffset(), live[0], live[1], 0,
+                    bump - StoreFormat.HEAP_START_OFFSET - live[1], new long[SizeClasses.COUNT]);
             file.freeze(frozen);
             frozenAtFreeze = frozen;
-            allocator = emptyAllocator(boundary);
+            Allocator above = emptyAllocator(boundary);
+            current.retire(above); // a thread waiting on the old allocator's lock allocates above the boundary
+            allocator = above;
             mode = OpenMode.COPY_ON_WRITE;
             state = State.FROZEN;
         });
@@ -495,7 +520,9 @@ public final class Store implements AutoCloseable {
                     work.push(reference);
                 }
             });
-            allocator.free(next);
+            if (next >= frozenBoundaryOffset()) { // a block freed as a freeze made its region immutable stays a hole
+                allocator.free(next);
+            }
         }
     }
 
@@ -525,7 +552,11 @@ public final class Store implements AutoCloseable {
     }
 
     private long meta(long objectOffset) {
-        return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        try {
+            return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
     }
 
     private CommitSlot frozenSlot() {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 
 /**
  * Prints the medians and ratios of a JMH JSON result ({@code -rf json}): per benchmark and
@@ -25,8 +26,10 @@ import java.util.Map;
  * two threads scale. Output is Markdown, readable in a terminal and pasteable into
  * {@code docs/benchmarks.md}.
  *
- * <p>Usage: {@code java -cp jmh/target/benchmarks.jar dev.permafrost.jmh.Report result.json};
- * {@code scripts/bench} calls it after each run.
+ * <p>Usage: {@code java -cp jmh/target/benchmarks.jar dev.permafrost.jmh.Report result.json...};
+ * {@code scripts/bench} calls it after each run. Several files are rounds of the same run,
+ * taken one after another so that every benchmark sees the same load: their samples are
+ * pooled, and each ratio is also given as the median of the per-round ratios.
  */
 public final class Report {
     private static final String SUFFIX_TWO_THREADS = "TwoThreads";
@@ -60,42 +63,57 @@ public final class Report {
     /**
      * Reads a JMH JSON result and prints the report to standard output.
      *
-     * @param args the JSON file
+     * @param args the JSON files: one run, or the rounds of one run
      * @throws IOException if it cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: Report <jmh-result.json>");
+        if (args.length == 0) {
+            System.err.println("usage: Report <jmh-result.json>... (several files: rounds of one run, pooled)");
             System.exit(2);
         }
-        Path json = Path.of(args[0]);
-        JsonElement root;
-        try (Reader reader = Files.newBufferedReader(json, StandardCharsets.UTF_8)) {
-            root = JsonParser.parseReader(reader);
-        } catch (JsonParseException e) {
-            System.err.println("Report: " + json + " is not JMH JSON output: " + e.getMessage());
-            System.exit(1);
-            return;
+        List<JsonArray> runs = new ArrayList<>();
+        for (String arg : args) {
+            Path json = Path.of(arg);
+            JsonElement root;
+            try (Reader reader = Files.newBufferedReader(json, StandardCharsets.UTF_8)) {
+                root = JsonParser.parseReader(reader);
+            } catch (JsonParseException e) {
+                System.err.println("Report: " + json + " is not JMH JSON output: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+            if (!root.isJsonArray() || root.getAsJsonArray().isEmpty()) {
+                System.err.println("Report: " + json + " holds no benchmark results (a JSON array of them was expected)");
+                System.exit(1);
+            }
+            runs.add(root.getAsJsonArray());
         }
-        if (!root.isJsonArray() || root.getAsJsonArray().isEmpty()) {
-            System.err.println("Report: " + json + " holds no benchmark results (a JSON array of them was expected)");
-            System.exit(1);
-        }
-        print(root.getAsJsonArray(), System.out);
+        print(runs, System.out);
     }
 
-    static void print(JsonArray results, PrintStream out) {
-        JsonObject first = results.get(0).getAsJsonObject();
-        out.printf("JMH %s, %s %s (JDK %s); %s forks, %s warmup x %s, %s measurement x %s per benchmark%n%n",
+    /**
+     * Prints the report of one JMH run, or of several runs (rounds) pooled: each benchmark's
+     * samples of every run together, and each ratio also as the median of the ratios within
+     * each run, which cancels load that drifts between runs.
+     */
+    static void print(List<JsonArray> runs, PrintStream out) {
+        JsonObject first = runs.get(0).get(0).getAsJsonObject();
+        out.printf("JMH %s, %s %s (JDK %s); %d run%s of %s forks, %s warmup x %s, %s measurement x %s per benchmark%n%n",
                 text(first, "jmhVersion"), text(first, "vmName"), text(first, "vmVersion"), text(first, "jdkVersion"),
-                text(first, "forks"), text(first, "warmupIterations"), text(first, "warmupTime"),
+                runs.size(), runs.size() == 1 ? "" : "s (rounds, pooled)", text(first, "forks"),
+                text(first, "warmupIterations"), text(first, "warmupTime"),
                 text(first, "measurementIterations"), text(first, "measurementTime"));
 
-        Map<String, Row> rows = new LinkedHashMap<>();
-        for (JsonElement element : results) {
-            Row row = rowOf(element.getAsJsonObject());
-            rows.put(row.name() + "/" + row.threads(), row);
+        List<Map<String, Row>> perRun = new ArrayList<>();
+        for (JsonArray results : runs) {
+            Map<String, Row> rowsOfRun = new LinkedHashMap<>();
+            for (JsonElement element : results) {
+                Row row = rowOf(element.getAsJsonObject());
+                rowsOfRun.put(row.name() + "/" + row.threads(), row);
+            }
+            perRun.add(rowsOfRun);
         }
+        Map<String, Row> rows = pooled(perRun);
         out.println("| benchmark | threads | median ns/op | min | max | samples | total ops/µs |");
         out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Row row : rows.values()) {
@@ -104,12 +122,13 @@ public final class Report {
         }
 
         out.println();
-        out.println("| ratio of medians | value | target |");
-        out.println("|---|---:|---|");
-        ratio(out, rows, "immortalRetainRelease", "headerRead", 1, 1.3);
-        ratio(out, rows, "immortalRetainRelease", "headerRead", 2, Double.NaN);
-        ratio(out, rows, "mortalRetainRelease", "atomicIncrementDecrement", 1, 1.2);
-        ratio(out, rows, "mortalRetainRelease", "atomicIncrementDecrement", 2, Double.NaN);
+        boolean rounds = perRun.size() > 1;
+        out.println(rounds ? "| ratio | of pooled medians | median of per-run ratios | target |" : "| ratio of medians | value | target |");
+        out.println(rounds ? "|---|---:|---:|---|" : "|---|---:|---|");
+        ratio(out, rows, perRun, "immortalRetainRelease", "headerRead", 1, 1.3);
+        ratio(out, rows, perRun, "immortalRetainRelease", "headerRead", 2, Double.NaN);
+        ratio(out, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 1, 1.2);
+        ratio(out, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 2, Double.NaN);
         for (String name : List.of("headerRead", "immortalRetainRelease", "atomicIncrementDecrement", "mortalRetainRelease")) {
             Row one = rows.get(name + "/1");
             Row two = rows.get(name + "/2");
@@ -117,23 +136,42 @@ public final class Report {
                 double scaling = two.totalOpsPerMicro() / one.totalOpsPerMicro();
                 String target = name.startsWith("immortal") ? "scales (about 2×)"
                         : name.startsWith("mortal") ? "may collapse (below 1×)" : "baseline";
-                out.printf(Locale.ROOT, "| %s: total throughput, 2 threads / 1 thread | %.2f× | %s |%n", name, scaling, target);
+                out.printf(Locale.ROOT, "| %s: total throughput, 2 threads / 1 thread | %.2f× |%s %s |%n", name, scaling,
+                        rounds ? " |" : "", target);
             }
         }
     }
 
-    private static void ratio(PrintStream out, Map<String, Row> rows, String measured, String baseline, int threads,
-                              double target) {
-        Row m = rows.get(measured + "/" + threads);
-        Row b = rows.get(baseline + "/" + threads);
+    /** Joins each benchmark's samples from every run into one row. */
+    private static Map<String, Row> pooled(List<Map<String, Row>> perRun) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (Map<String, Row> run : perRun) {
+            run.forEach((key, row) -> rows.merge(key, row, (a, b) -> new Row(a.name(), a.threads(),
+                    DoubleStream.concat(Arrays.stream(a.nanosPerOp()), Arrays.stream(b.nanosPerOp())).toArray(),
+                    a.forks() + b.forks())));
+        }
+        return rows;
+    }
+
+    private static void ratio(PrintStream out, Map<String, Row> rows, List<Map<String, Row>> perRun, String measured,
+                              String baseline, int threads, double target) {
+        String mKey = measured + "/" + threads;
+        String bKey = baseline + "/" + threads;
+        Row m = rows.get(mKey);
+        Row b = rows.get(bKey);
         if (m == null || b == null) {
             return;
         }
         double value = m.median() / b.median();
+        double[] runRatios = perRun.stream().filter(run -> run.containsKey(mKey) && run.containsKey(bKey))
+                .mapToDouble(run -> run.get(mKey).median() / run.get(bKey).median()).toArray();
+        double runMedian = new Row("", 1, runRatios, 0).median();
+        double judged = perRun.size() > 1 ? runMedian : value;
         String verdict = Double.isNaN(target) ? "(shown)"
-                : String.format(Locale.ROOT, "≤ %.1f×: %s", target, value <= target ? "met" : "MISSED");
-        out.printf(Locale.ROOT, "| %s / %s, %d thread%s | %.3f× | %s |%n", measured, baseline, threads,
-                threads == 1 ? "" : "s", value, verdict);
+                : String.format(Locale.ROOT, "≤ %.1f×: %s", target, judged <= target ? "met" : "MISSED");
+        String perRunColumn = perRun.size() > 1 ? String.format(Locale.ROOT, " %.3f× |", runMedian) : "";
+        out.printf(Locale.ROOT, "| %s / %s, %d thread%s | %.3f× |%s %s |%n", measured, baseline, threads,
+                threads == 1 ? "" : "s", value, perRunColumn, verdict);
     }
 
     private static Row rowOf(JsonObject result) {

@@ -123,11 +123,12 @@ public class RefCountBenchmark {
      * through {@code ValueLayout.JAVA_LONG.varHandle()} on a global segment over the same
      * mapping. One thread. Run: {@code scripts/bench 'RefCountBenchmark.headerRead$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the count word, so the read is not eliminated
      */
     @Benchmark
     @Threads(1)
-    public long headerRead() {
+    public long headerRead(ThreadCpu cpu) {
         return (long) HEADER_WORD.get(frozenMemory, immortalOffset);
     }
 
@@ -135,11 +136,12 @@ public class RefCountBenchmark {
      * {@link #headerRead} with two threads reading the same word: reads scale.
      * Run: {@code scripts/bench 'RefCountBenchmark.headerReadTwoThreads'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the count word
      */
     @Benchmark
     @Threads(2)
-    public long headerReadTwoThreads() {
+    public long headerReadTwoThreads(ThreadCpu cpu) {
         return (long) HEADER_WORD.get(frozenMemory, immortalOffset);
     }
 
@@ -147,10 +149,12 @@ public class RefCountBenchmark {
      * {@link Store#retain} then {@link Store#release} of an immortal object in a frozen store
      * opened copy-on-write: two reads of the count word, no write. One thread.
      * Run: {@code scripts/bench 'RefCountBenchmark.immortalRetainRelease$'}.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
      */
     @Benchmark
     @Threads(1)
-    public void immortalRetainRelease() {
+    public void immortalRetainRelease(ThreadCpu cpu) {
         frozen.retain(immortalOffset);
         frozen.release(immortalOffset);
     }
@@ -159,10 +163,12 @@ public class RefCountBenchmark {
      * {@link #immortalRetainRelease} with two threads on the same object: nothing is written,
      * so it scales like {@link #headerReadTwoThreads}.
      * Run: {@code scripts/bench 'RefCountBenchmark.immortalRetainReleaseTwoThreads'}.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
      */
     @Benchmark
     @Threads(2)
-    public void immortalRetainReleaseTwoThreads() {
+    public void immortalRetainReleaseTwoThreads(ThreadCpu cpu) {
         frozen.retain(immortalOffset);
         frozen.release(immortalOffset);
     }
@@ -172,11 +178,12 @@ public class RefCountBenchmark {
      * {@link AtomicLong#decrementAndGet} on one heap counter. One thread.
      * Run: {@code scripts/bench 'RefCountBenchmark.atomicIncrementDecrement$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the counter after the decrement
      */
     @Benchmark
     @Threads(1)
-    public long atomicIncrementDecrement() {
+    public long atomicIncrementDecrement(ThreadCpu cpu) {
         counter.incrementAndGet();
         return counter.decrementAndGet();
     }
@@ -186,11 +193,12 @@ public class RefCountBenchmark {
      * cache line, which bounces between the cores.
      * Run: {@code scripts/bench 'RefCountBenchmark.atomicIncrementDecrementTwoThreads'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the counter after the decrement
      */
     @Benchmark
     @Threads(2)
-    public long atomicIncrementDecrementTwoThreads() {
+    public long atomicIncrementDecrementTwoThreads(ThreadCpu cpu) {
         counter.incrementAndGet();
         return counter.decrementAndGet();
     }
@@ -199,10 +207,12 @@ public class RefCountBenchmark {
      * {@link Store#retain} then {@link Store#release} of a mortal object in an unfrozen store
      * open as its owner: a plain read and a {@code getAndAdd} each. One thread.
      * Run: {@code scripts/bench 'RefCountBenchmark.mortalRetainRelease$'}.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
      */
     @Benchmark
     @Threads(1)
-    public void mortalRetainRelease() {
+    public void mortalRetainRelease(ThreadCpu cpu) {
         owner.retain(mortalOffset);
         owner.release(mortalOffset);
     }
@@ -211,10 +221,12 @@ public class RefCountBenchmark {
      * {@link #mortalRetainRelease} with two threads on the same object: both write its count
      * word, so the cache line bounces like {@link #atomicIncrementDecrementTwoThreads}.
      * Run: {@code scripts/bench 'RefCountBenchmark.mortalRetainReleaseTwoThreads'}.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
      */
     @Benchmark
     @Threads(2)
-    public void mortalRetainReleaseTwoThreads() {
+    public void mortalRetainReleaseTwoThreads(ThreadCpu cpu) {
         owner.retain(mortalOffset);
         owner.release(mortalOffset);
     }

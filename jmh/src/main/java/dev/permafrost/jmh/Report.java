@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.DoubleStream;
 
 /**
@@ -26,6 +27,11 @@ import java.util.stream.DoubleStream;
  * two threads scale. Output is Markdown, readable in a terminal and pasteable into
  * {@code docs/benchmarks.md}.
  *
+ * <p>Two clocks: <b>wall</b> is JMH's own score; <b>CPU</b> is that score times the share of
+ * the iteration the benchmark threads spent on a CPU ({@link ThreadCpu}), which leaves out
+ * time spent waiting for a CPU on a busy machine. Benchmarks without {@link ThreadCpu} get
+ * the wall clock only.
+ *
  * <p>Usage: {@code java -cp jmh/target/benchmarks.jar dev.permafrost.jmh.Report result.json...};
  * {@code scripts/bench} calls it after each run. Several files are rounds of the same run,
  * taken one after another so that every benchmark sees the same load: their samples are
@@ -33,38 +39,43 @@ import java.util.stream.DoubleStream;
  */
 public final class Report {
     private static final String SUFFIX_TWO_THREADS = "TwoThreads";
+    private static final String CPU_NANOS = "threadCpuNanos";
+    private static final String WALL_NANOS = "threadWallNanos";
 
-    /** One benchmark at one thread count: scores in nanoseconds per operation per thread. */
-    record Row(String name, int threads, double[] nanosPerOp, int forks) {
-        double median() {
-            double[] sorted = nanosPerOp.clone();
-            Arrays.sort(sorted);
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /**
+     * One benchmark at one thread count, one sample per measurement iteration.
+     *
+     * @param wall nanoseconds per operation per thread, wall clock (JMH's score)
+     * @param cpu  the same in CPU time; empty if the benchmark has no {@link ThreadCpu}
+     */
+    record Row(String name, int threads, double[] wall, double[] cpu, int forks) {
+        Row merge(Row other) {
+            return new Row(name, threads, concat(wall, other.wall), concat(cpu, other.cpu), forks + other.forks);
         }
 
-        double min() {
-            return Arrays.stream(nanosPerOp).min().orElse(Double.NaN);
-        }
-
-        double max() {
-            return Arrays.stream(nanosPerOp).max().orElse(Double.NaN);
-        }
-
-        /** Operations per microsecond by all threads together. */
-        double totalOpsPerMicro() {
-            return threads * 1000.0 / median();
+        private static double[] concat(double[] a, double[] b) {
+            return DoubleStream.concat(Arrays.stream(a), Arrays.stream(b)).toArray();
         }
     }
+
+    /** A way to read a row: its label and which samples. */
+    private record Clock(String label, Function<Row, double[]> samples) {
+        double median(Row row) {
+            return Report.median(samples.apply(row));
+        }
+    }
+
+    private static final Clock WALL = new Clock("wall", Row::wall);
+    private static final Clock CPU = new Clock("CPU", Row::cpu);
 
     private Report() {
     }
 
     /**
-     * Reads a JMH JSON result and prints the report to standard output.
+     * Reads JMH JSON results and prints the report to standard output.
      *
      * @param args the JSON files: one run, or the rounds of one run
-     * @throws IOException if it cannot be read
+     * @throws IOException if one cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length == 0) {
@@ -109,69 +120,69 @@ public final class Report {
             Map<String, Row> rowsOfRun = new LinkedHashMap<>();
             for (JsonElement element : results) {
                 Row row = rowOf(element.getAsJsonObject());
-                rowsOfRun.put(row.name() + "/" + row.threads(), row);
+                rowsOfRun.put(key(row.name(), row.threads()), row);
             }
             perRun.add(rowsOfRun);
         }
-        Map<String, Row> rows = pooled(perRun);
-        out.println("| benchmark | threads | median ns/op | min | max | samples | total ops/µs |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|");
+        Map<String, Row> rows = new LinkedHashMap<>();
+        perRun.forEach(run -> run.forEach((key, row) -> rows.merge(key, row, Row::merge)));
+        boolean withCpu = rows.values().stream().allMatch(row -> row.cpu().length > 0);
+
+        out.println("ns/op is per operation per thread; total ops/µs is all threads together (wall clock).");
+        out.println();
+        out.println("| benchmark | threads | median ns/op (wall) | min | max | median ns/op (CPU) | CPU share | samples | total ops/µs |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row row : rows.values()) {
-            out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %d (%d forks) | %.1f |%n", row.name(), row.threads(),
-                    row.median(), row.min(), row.max(), row.nanosPerOp().length, row.forks(), row.totalOpsPerMicro());
+            double wall = WALL.median(row);
+            out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %s | %s | %d (%d forks) | %.1f |%n",
+                    row.name(), row.threads(), wall, min(row.wall()), max(row.wall()),
+                    row.cpu().length == 0 ? "-" : String.format(Locale.ROOT, "%.3f", CPU.median(row)),
+                    row.cpu().length == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * CPU.median(row) / wall),
+                    row.wall().length, row.forks(), row.threads() * 1000.0 / wall);
         }
 
-        out.println();
         boolean rounds = perRun.size() > 1;
-        out.println(rounds ? "| ratio | of pooled medians | median of per-run ratios | target |" : "| ratio of medians | value | target |");
-        out.println(rounds ? "|---|---:|---:|---|" : "|---|---:|---|");
-        ratio(out, rows, perRun, "immortalRetainRelease", "headerRead", 1, 1.3);
-        ratio(out, rows, perRun, "immortalRetainRelease", "headerRead", 2, Double.NaN);
-        ratio(out, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 1, 1.2);
-        ratio(out, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 2, Double.NaN);
-        for (String name : List.of("headerRead", "immortalRetainRelease", "atomicIncrementDecrement", "mortalRetainRelease")) {
-            Row one = rows.get(name + "/1");
-            Row two = rows.get(name + "/2");
-            if (one != null && two != null) {
-                double scaling = two.totalOpsPerMicro() / one.totalOpsPerMicro();
-                String target = name.startsWith("immortal") ? "scales (about 2×)"
-                        : name.startsWith("mortal") ? "may collapse (below 1×)" : "baseline";
-                out.printf(Locale.ROOT, "| %s: total throughput, 2 threads / 1 thread | %.2f× |%s %s |%n", name, scaling,
-                        rounds ? " |" : "", target);
+        for (Clock clock : withCpu ? List.of(WALL, CPU) : List.of(WALL)) {
+            out.println();
+            out.println(rounds ? "| ratio (" + clock.label() + ") | of pooled medians | median of per-run ratios | target |"
+                    : "| ratio of medians (" + clock.label() + ") | value | target |");
+            out.println(rounds ? "|---|---:|---:|---|" : "|---|---:|---|");
+            ratio(out, clock, rows, perRun, "immortalRetainRelease", "headerRead", 1, 1.3);
+            ratio(out, clock, rows, perRun, "immortalRetainRelease", "headerRead", 2, Double.NaN);
+            ratio(out, clock, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 1, 1.2);
+            ratio(out, clock, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 2, Double.NaN);
+            for (String name : List.of("headerRead", "immortalRetainRelease", "atomicIncrementDecrement", "mortalRetainRelease")) {
+                Row one = rows.get(key(name, 1));
+                Row two = rows.get(key(name, 2));
+                if (one != null && two != null) {
+                    double scaling = 2 * clock.median(one) / clock.median(two);
+                    String target = name.startsWith("immortal") ? "scales (about 2×)"
+                            : name.startsWith("mortal") ? "may collapse (below 1×)" : "baseline";
+                    out.printf(Locale.ROOT, "| %s: total throughput, 2 threads / 1 thread | %.2f× |%s %s |%n", name,
+                            scaling, rounds ? " |" : "", target);
+                }
             }
         }
     }
 
-    /** Joins each benchmark's samples from every run into one row. */
-    private static Map<String, Row> pooled(List<Map<String, Row>> perRun) {
-        Map<String, Row> rows = new LinkedHashMap<>();
-        for (Map<String, Row> run : perRun) {
-            run.forEach((key, row) -> rows.merge(key, row, (a, b) -> new Row(a.name(), a.threads(),
-                    DoubleStream.concat(Arrays.stream(a.nanosPerOp()), Arrays.stream(b.nanosPerOp())).toArray(),
-                    a.forks() + b.forks())));
-        }
-        return rows;
-    }
-
-    private static void ratio(PrintStream out, Map<String, Row> rows, List<Map<String, Row>> perRun, String measured,
-                              String baseline, int threads, double target) {
-        String mKey = measured + "/" + threads;
-        String bKey = baseline + "/" + threads;
+    private static void ratio(PrintStream out, Clock clock, Map<String, Row> rows, List<Map<String, Row>> perRun,
+                              String measured, String baseline, int threads, double target) {
+        String mKey = key(measured, threads);
+        String bKey = key(baseline, threads);
         Row m = rows.get(mKey);
         Row b = rows.get(bKey);
         if (m == null || b == null) {
             return;
         }
-        double value = m.median() / b.median();
-        double[] runRatios = perRun.stream().filter(run -> run.containsKey(mKey) && run.containsKey(bKey))
-                .mapToDouble(run -> run.get(mKey).median() / run.get(bKey).median()).toArray();
-        double runMedian = new Row("", 1, runRatios, 0).median();
-        double judged = perRun.size() > 1 ? runMedian : value;
+        double pooled = clock.median(m) / clock.median(b);
+        double perRunMedian = median(perRun.stream().filter(run -> run.containsKey(mKey) && run.containsKey(bKey))
+                .mapToDouble(run -> clock.median(run.get(mKey)) / clock.median(run.get(bKey))).toArray());
+        double judged = perRun.size() > 1 ? perRunMedian : pooled;
         String verdict = Double.isNaN(target) ? "(shown)"
                 : String.format(Locale.ROOT, "≤ %.1f×: %s", target, judged <= target ? "met" : "MISSED");
-        String perRunColumn = perRun.size() > 1 ? String.format(Locale.ROOT, " %.3f× |", runMedian) : "";
+        String perRunColumn = perRun.size() > 1 ? String.format(Locale.ROOT, " %.3f× |", perRunMedian) : "";
         out.printf(Locale.ROOT, "| %s / %s, %d thread%s | %.3f× |%s %s |%n", measured, baseline, threads,
-                threads == 1 ? "" : "s", value, perRunColumn, verdict);
+                threads == 1 ? "" : "s", pooled, perRunColumn, verdict);
     }
 
     private static Row rowOf(JsonObject result) {
@@ -189,18 +200,39 @@ public final class Report {
         }
         JsonObject metric = result.getAsJsonObject("primaryMetric");
         String unit = text(metric, "scoreUnit");
-        JsonArray forks = metric.getAsJsonArray("rawData");
-        if (forks == null) {
-            throw new IllegalArgumentException(benchmark + ": no rawData (mode " + text(result, "mode")
-                    + "); the report reads modes avgt, thrpt and ss");
+        double[] wall = samples(metric, benchmark, text(result, "mode"));
+        for (int i = 0; i < wall.length; i++) {
+            wall[i] = nanosPerOpPerThread(wall[i], unit, threads, benchmark);
         }
-        List<Double> nanos = new ArrayList<>();
-        for (JsonElement fork : forks) {
-            for (JsonElement score : fork.getAsJsonArray()) {
-                nanos.add(nanosPerOpPerThread(score.getAsDouble(), unit, threads, benchmark));
+        double[] cpu = new double[0];
+        JsonObject secondary = result.getAsJsonObject("secondaryMetrics");
+        if (secondary != null && secondary.has(CPU_NANOS) && secondary.has(WALL_NANOS)) {
+            double[] cpuNanos = samples(secondary.getAsJsonObject(CPU_NANOS), benchmark, "aux");
+            double[] wallNanos = samples(secondary.getAsJsonObject(WALL_NANOS), benchmark, "aux");
+            if (cpuNanos.length == wall.length && wallNanos.length == wall.length) {
+                cpu = new double[wall.length];
+                for (int i = 0; i < wall.length; i++) {
+                    cpu[i] = wall[i] * Math.min(1.0, cpuNanos[i] / wallNanos[i]);
+                }
             }
         }
-        return new Row(name, threads, nanos.stream().mapToDouble(Double::doubleValue).toArray(), forks.size());
+        return new Row(name, threads, wall, cpu, metric.getAsJsonArray("rawData").size());
+    }
+
+    /** Every measurement iteration's value, fork after fork. */
+    private static double[] samples(JsonObject metric, String benchmark, String mode) {
+        JsonArray forks = metric.getAsJsonArray("rawData");
+        if (forks == null) {
+            throw new IllegalArgumentException(benchmark + ": no rawData (mode " + mode
+                    + "); the report reads modes avgt, thrpt and ss");
+        }
+        List<Double> values = new ArrayList<>();
+        for (JsonElement fork : forks) {
+            for (JsonElement value : fork.getAsJsonArray()) {
+                values.add(value.getAsDouble());
+            }
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Converts a score to nanoseconds per operation per thread: JMH's throughput is all threads' together. */
@@ -224,6 +256,28 @@ public final class Report {
             case "min" -> 60e9;
             default -> throw new IllegalArgumentException(benchmark + ": unknown time unit in " + unit);
         };
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    private static String key(String name, int threads) {
+        return name + "/" + threads;
     }
 
     private static String text(JsonObject object, String member) {

@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run all of them, with the report of medians and ratios: {@code scripts/bench}. One of
  * them: {@code scripts/bench 'RefCountBenchmark.headerRead$'}. Scores are nanoseconds per
  * operation per thread ({@code Mode.AverageTime}); an operation is one retain plus one
- * release, one read, or one increment plus one decrement.
+ * release, one read, or one increment plus one decrement. On a busy shared machine use
+ * {@code scripts/bench --rounds 5 -f 1} (the command behind {@code docs/benchmarks.md}), and
+ * read the CPU-clock columns that {@link ThreadCpu} makes possible.
  *
  * <p>State: one {@code Scope.Benchmark} instance per fork, so the two-thread variants share
  * the object. The immortal object lives in a frozen store opened {@link OpenMode#COPY_ON_WRITE},

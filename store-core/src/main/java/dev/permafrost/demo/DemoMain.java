@@ -137,7 +137,7 @@ public final class DemoMain {
                 storeBytes = built.usedBytes();
                 double buildMillis = (System.nanoTime() - start) / 1e6;
                 Supervisor fleet = Supervisor.builder(path, DemoWorker.class).workers(workers)
-                        .workerArgs(List.of(Long.toString(built.rootOffset()))).maxRestarts(0).start();
+                        .maxRestarts(0).start();
                 try {
                     List<Row> rows = measure(fleet, built);
                     if (json) {

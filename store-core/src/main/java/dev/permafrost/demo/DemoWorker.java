@@ -8,7 +8,7 @@ import dev.permafrost.fleet.WorkerContext;
  * every object through the root, reports
  * {@code touched <attachNanos> <objects> <checksum> <coldOpenNanos>} to the master and holds its mapping until the master stops it.
  *
- * <p>Arguments: the root's offset.
+ * <p>Arguments: none; the worker finds the data through the root {@value DemoData#ROOT}.
  */
 public final class DemoWorker implements Worker {
     /** Creates the worker (the supervisor does, by reflection). */
@@ -17,11 +17,10 @@ public final class DemoWorker implements Worker {
 
     @Override
     public void run(WorkerContext context) throws Exception {
-        long root = Long.parseLong(context.args().getFirst());
         long start = System.nanoTime();
-        DemoData.firstLookup(context.store(), root);
+        DemoData.firstLookup(context.store());
         long attachNanos = context.openNanos() + (System.nanoTime() - start);
-        DemoData.Touched touched = DemoData.touchAll(context.store(), root);
+        DemoData.Touched touched = DemoData.touchAll(context.store());
         context.send("touched " + attachNanos + " " + touched.objects() + " " + touched.checksum() + " "
                 + context.coldOpenNanos());
         context.awaitStop();

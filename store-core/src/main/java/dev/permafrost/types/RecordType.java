@@ -43,7 +43,10 @@ public final class RecordType<R extends Record> {
     private int storedTypeId;
     private FieldEntry[] fields;
     private RecordType<?>[] targets;
-    private LongFunction<R> decoder;
+    private List<DecoderGenerator.Slot> slots;
+    private LongFunction<?>[] nestedDecoders;
+    /** Generated on the first {@link #read}: a worker that only uses accessors never pays for it. */
+    private volatile LongFunction<R> decoder;
     private TypeInfo info;
 
     RecordType(Types types, Class<R> recordClass, List<Component> components, MethodHandles.Lookup lookup, MemorySegment memory) {
@@ -58,7 +61,7 @@ public final class RecordType<R extends Record> {
         return components;
     }
 
-    /** Called once the stored layout and every referenced record type are known; generates the decoder. */
+    /** Called once the stored layout and every referenced record type are known; prepares the decoder. */
     void link(StructLayout stored, RecordType<?>[] referenced) {
         this.layout = stored;
         this.storedTypeId = stored.typeId();
@@ -78,7 +81,8 @@ public final class RecordType<R extends Record> {
             slots.add(new DecoderGenerator.Slot(c.type(), field.kind(), ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset(),
                     field.referencedTypeId(), nestedIndex));
         }
-        this.decoder = DecoderGenerator.generate(lookup, recordClass, slots, memory, nested.toArray(LongFunction<?>[]::new));
+        this.slots = slots;
+        this.nestedDecoders = nested.toArray(LongFunction<?>[]::new);
         this.info = types.info(stored);
     }
 
@@ -269,7 +273,15 @@ public final class RecordType<R extends Record> {
         if (found != storedTypeId) {
             throw types.notOfType(objectOffset, found, layout.name());
         }
-        return decoder.apply(objectOffset);
+        LongFunction<R> d = decoder;
+        return (d != null ? d : generateDecoder()).apply(objectOffset);
+    }
+
+    private synchronized LongFunction<R> generateDecoder() {
+        if (decoder == null) {
+            decoder = DecoderGenerator.generate(lookup, recordClass, slots, memory, nestedDecoders);
+        }
+        return decoder;
     }
 
     /**

@@ -80,7 +80,7 @@ class FleetSharingTest {
 
     private static Supervisor start(Path path, DemoData.Built built) {
         return Supervisor.builder(path, DemoWorker.class).workers(WORKERS).maxRestarts(0)
-                .workerArgs(List.of(Long.toString(built.rootOffset()))).start();
+                .start();
     }
 
     /** Waits until every worker has touched every object (and read what was written), then reads /proc. */

@@ -1,0 +1,223 @@
+package dev.permafrost.heapdump;
+
+import static dev.permafrost.layout.StoreFormat.LONG;
+
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.RootTableDescriptor;
+import dev.permafrost.layout.TypeIds;
+import dev.permafrost.layout.TypeTableDescriptor;
+import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code objects FILE}: one object a line. */
+@Command(name = "objects", mixinStandardHelpOptions = true,
+        description = {"One live object a line, with its content.", "Offset, type, payload size, reference count, and its content:",
+                "the fields of tables, text shown as text, other payloads as a hex preview (long ones cut)."})
+final class ObjectsCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The store file.")
+    Path file;
+
+    @Option(names = "--type", paramLabel = "T", description = "Only objects of type T (a name, type#N, or a number).")
+    String type;
+
+    @Option(names = "--root", paramLabel = "R", description = "Only the object named by root R and the objects it references, breadth first.")
+    String root;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+            description = "Show at most N objects (default: ${DEFAULT-VALUE}; 0 for all).")
+    long limit;
+
+    /** Bytes of a payload shown before it is cut. */
+    static final int PREVIEW_BYTES = 48;
+
+    /** Stops the walk once the limit is reached. */
+    private static final class Enough extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Enough() {
+            super(null, null, false, false);
+        }
+    }
+
+    private record Row(long offset, long countWord, long meta) {
+    }
+
+    @Override
+    public Integer call() {
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must be 0 or more, found " + limit);
+        }
+        try (StoreImage image = StoreImage.open(file)) {
+            Tables tables = Tables.read(image);
+            int typeId = -1;
+            if (type != null) {
+                typeId = tables.typeId(type);
+                if (typeId < 0) {
+                    throw new ParameterException(spec.commandLine(), "no type \"" + type + "\" in " + file
+                            + " (give a type name, type#N or a number)");
+                }
+            }
+            long max = limit == 0 ? Long.MAX_VALUE : limit;
+            List<Row> rows = new ArrayList<>();
+            boolean[] more = {false};
+            int wanted = typeId;
+            if (root != null) {
+                Tables.Root named = tables.roots().stream().filter(r -> r.name().equals(root)).findFirst()
+                        .orElseThrow(() -> new ParameterException(spec.commandLine(), "no root \"" + root + "\" in " + file
+                                + "; its roots: " + tables.roots().stream().map(Tables.Root::name).toList()));
+                reachable(image, named.objectOffset(), wanted, max, rows, more);
+            } else {
+                try {
+                    HeapScan.walk(image, progress("objects", image.bumpOffset()), (offset, count, meta, blockBytes) -> {
+                        if (count != ObjectHeaderDescriptor.FREE_COUNT && (wanted < 0 || ObjectHeaderDescriptor.typeId(meta) == wanted)) {
+                            if (rows.size() >= max) {
+                                more[0] = true;
+                                throw new Enough();
+                            }
+                            rows.add(new Row(offset, count, meta));
+                        }
+                    });
+                } catch (Enough e) {
+                    // the limit was reached
+                }
+            }
+            print(image, tables, rows, more[0]);
+            return HeapDump.OK;
+        }
+    }
+
+    /** Breadth first from a root, through the references the CLI can find. */
+    private static void reachable(StoreImage image, long start, int wanted, long max, List<Row> rows, boolean[] more) {
+        if (start == 0) {
+            return;
+        }
+        MemorySegment memory = image.memory();
+        ArrayDeque<Long> queue = new ArrayDeque<>();
+        Set<Long> seen = new HashSet<>();
+        queue.add(start);
+        seen.add(start);
+        while (!queue.isEmpty()) {
+            long offset = queue.poll();
+            long count = memory.get(LONG, offset);
+            long meta = memory.get(LONG, offset + ObjectHeaderDescriptor.META_OFFSET);
+            if (wanted < 0 || ObjectHeaderDescriptor.typeId(meta) == wanted) {
+                if (rows.size() >= max) {
+                    more[0] = true;
+                    return;
+                }
+                rows.add(new Row(offset, count, meta));
+            }
+            References.forEach(memory, offset, meta, (field, target, expected) -> {
+                if (seen.size() < Integer.MAX_VALUE && image.isHeapOffset(target) && seen.add(target)) {
+                    long targetMeta = memory.get(LONG, target + ObjectHeaderDescriptor.META_OFFSET);
+                    if (memory.get(LONG, target) != 0 && ObjectHeaderDescriptor.typeId(targetMeta) != TypeIds.INVALID
+                            && ObjectHeaderDescriptor.blockBytes(targetMeta) <= image.bumpOffset() - target) {
+                        queue.add(target);
+                    }
+                }
+            });
+        }
+    }
+
+    private void print(StoreImage image, Tables tables, List<Row> rows, boolean more) {
+        MemorySegment memory = image.memory();
+        if (common.json) {
+            Json json = startJson(file).key("objects").beginArray();
+            for (Row r : rows) {
+                int id = ObjectHeaderDescriptor.typeId(r.meta());
+                long payloadBytes = ObjectHeaderDescriptor.payloadBytes(r.meta());
+                json.beginObject().field("offset", r.offset()).field("type", tables.typeName(id)).field("type_id", id)
+                        .field("payload_bytes", payloadBytes).field("block_bytes", ObjectHeaderDescriptor.blockBytes(r.meta()))
+                        .field("immortal", r.countWord() < 0).key("ref_count");
+                if (r.countWord() < 0) {
+                    json.value((String) null);
+                } else {
+                    json.value(r.countWord());
+                }
+                json.field("content", content(memory, tables, r.offset(), id, payloadBytes)).endObject();
+            }
+            json.endArray().field("shown", rows.size()).field("truncated", more).endObject();
+            printJson(json);
+            return;
+        }
+        PrintWriter out = out();
+        out.printf("%-14s %-18s %12s %10s  %s%n", "offset", "type", "size", "count", "content");
+        for (Row r : rows) {
+            int id = ObjectHeaderDescriptor.typeId(r.meta());
+            long payloadBytes = ObjectHeaderDescriptor.payloadBytes(r.meta());
+            out.printf("%-14s %-18s %12d %10s  %s%n", Units.hex(r.offset()), tables.typeName(id), payloadBytes,
+                    r.countWord() < 0 ? "immortal" : Long.toString(r.countWord()),
+                    content(memory, tables, r.offset(), id, payloadBytes));
+        }
+        out.printf("%d object(s)%s%n", rows.size(), more ? " shown; more match (raise --limit, 0 for all)" : "");
+        out.flush();
+    }
+
+    /**
+     * Returns an object's content on one line: the entries of tables, text as a quoted string,
+     * other bytes as hex; cut after {@link #PREVIEW_BYTES} bytes.
+     */
+    static String content(MemorySegment memory, Tables tables, long offset, int typeId, long payloadBytes) {
+        MemorySegment payload = memory.asSlice(offset + ObjectHeaderDescriptor.LENGTH, payloadBytes);
+        if (typeId == TypeIds.TYPE_TABLE && payloadBytes >= TypeTableDescriptor.ENTRIES_OFFSET) {
+            return "types=" + TypeTableDescriptor.count(payload);
+        }
+        if (typeId == TypeIds.ROOT_TABLE && payloadBytes >= RootTableDescriptor.ENTRIES_OFFSET) {
+            StringBuilder s = new StringBuilder("roots={");
+            for (Tables.Root r : tables.roots()) {
+                s.append(s.length() > 7 ? ", " : "").append(r.name()).append("->").append(Units.hex(r.objectOffset()));
+                if (s.length() > 200) {
+                    s.append(", ...");
+                    break;
+                }
+            }
+            return s.append('}').toString();
+        }
+        return preview(payload);
+    }
+
+    /**
+     * Returns a payload as text if it is printable UTF-8, as hex otherwise, cut after {@link #PREVIEW_BYTES} bytes.
+     *
+     * @param payload the bytes
+     * @return the preview
+     */
+    static String preview(MemorySegment payload) {
+        int shown = (int) Math.min(PREVIEW_BYTES, payload.byteSize());
+        byte[] bytes = payload.asSlice(0, shown).toArray(ValueLayout.JAVA_BYTE);
+        String cut = payload.byteSize() > shown ? "... (" + payload.byteSize() + " bytes)" : "";
+        if (shown > 0 && isText(bytes)) {
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replace("\uFFFD", "");
+            return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" + cut;
+        }
+        StringBuilder hex = new StringBuilder("hex:");
+        for (byte b : bytes) {
+            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return (shown == 0 ? "(empty)" : hex.toString()) + cut;
+    }
+
+    private static boolean isText(byte[] bytes) {
+        int printable = 0;
+        for (byte b : bytes) {
+            if (b == 0) {
+                return false;
+            }
+            if (b >= 0x20 && b < 0x7F || (b & 0x80) != 0) {
+                printable++;
+            }
+        }
+        return printable == bytes.length;
+    }
+}

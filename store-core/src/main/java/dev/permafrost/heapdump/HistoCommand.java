@@ -58,7 +58,7 @@ final class HistoCommand extends StoreCommand {
                 printJson(json);
                 return HeapDump.OK;
             }
-            int nameWidth = Math.max(10, shown.stream().mapToInt(s -> tables.typeName(s.typeId).length()).max().orElse(0));
+            int nameWidth = Math.max(("Total (" + rows.size() + " types)").length(), shown.stream().mapToInt(s -> tables.typeName(s.typeId).length()).max().orElse(0));
             PrintWriter out = out();
             String format = "%5s  %-" + nameWidth + "s %14s %16s %14s %14s%n";
             out.printf(format, "#", "type", "objects", "bytes", "immortal", "mortal");

@@ -1,0 +1,85 @@
+package dev.permafrost.heapdump;
+
+import dev.permafrost.store.Store;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Stores written by the library for the CLI tests, and (through {@link #main}) for the
+ * throughput measurement in {@code scripts/heap-dump-bench}.
+ */
+final class StoreFixtures {
+    /** Type id of the "user" objects the fixtures write (no type table: shown as type#64). */
+    static final int POINT = 64;
+    /** A second user type id. */
+    static final int BLOB = 65;
+
+    private StoreFixtures() {
+    }
+
+    /** What a fixture wrote, for assertions. */
+    record Written(long objects, long raw, long points, long blobs, long textOffset, long pointOffset) {
+    }
+
+    /**
+     * Writes a store of raw text objects, small "points", and blobs of mixed sizes; retains some
+     * points several times and frees every tenth blob, so it has free blocks and counts above 1.
+     *
+     * @param path   the new store
+     * @param freeze whether to freeze it
+     * @return what it holds
+     */
+    static Written mixed(Path path, boolean freeze) {
+        try (Store store = Store.create(path, 16L << 20)) {
+            long text = store.allocate(11);
+            store.payload(text).copyFrom(MemorySegment.ofArray("hello store".getBytes(StandardCharsets.UTF_8)));
+            long raw = 1;
+            long firstPoint = 0;
+            for (int i = 0; i < 1000; i++) {
+                long p = store.allocate(POINT, 16);
+                store.payload(p).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, i);
+                if (i == 0) {
+                    firstPoint = p;
+                }
+                for (int r = 0; r < i % 5; r++) {
+                    store.retain(p);
+                }
+            }
+            long blobs = 0;
+            for (int i = 0; i < 200; i++) {
+                long b = store.allocate(BLOB, 100 + 37L * i);
+                if (i % 10 == 9) {
+                    store.release(b);
+                } else {
+                    blobs++;
+                }
+            }
+            if (freeze) {
+                store.freeze();
+            }
+            return new Written(raw + 1000 + blobs, raw, 1000, blobs, text, firstPoint);
+        }
+    }
+
+    /**
+     * Writes a store of about {@code bytes} bytes of small objects, frozen, for measurements.
+     *
+     * @param args the path and the size in MiB
+     */
+    public static void main(String[] args) {
+        Path path = Path.of(args[0]);
+        long bytes = Long.parseLong(args[1]) << 20;
+        try (Store store = Store.create(path, bytes + (64L << 20))) {
+            long used = 0;
+            for (long i = 0; used < bytes; i++) {
+                long payload = 16 + (i % 7) * 16;
+                store.allocate((int) (POINT + i % 8), payload);
+                used += payload + 16;
+            }
+            store.freeze();
+        }
+        System.out.println(path);
+    }
+}

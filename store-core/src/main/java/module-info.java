@@ -11,6 +11,7 @@ module dev.permafrost.core {
     requires java.desktop;
 
     exports dev.permafrost.store;
+    exports dev.permafrost.memory;
 
     opens dev.permafrost.heapdump to info.picocli;
 }

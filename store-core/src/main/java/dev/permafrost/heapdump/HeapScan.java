@@ -32,6 +32,18 @@ final class HeapScan {
         void block(long blockOffset, long countWord, long meta, long blockBytes);
     }
 
+    /** Thrown by a visitor to end a walk early; {@link #walk} returns normally. */
+    static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The one instance a visitor throws: it carries no stack trace. */
+    static final Stop STOP = new Stop();
+
     private static final int PROGRESS_EVERY_BLOCKS = 1 << 16;
 
     private HeapScan() {
@@ -42,7 +54,7 @@ final class HeapScan {
      *
      * @param image    the store
      * @param progress told how far the walk is
-     * @param visitor  receives each block
+     * @param visitor  receives each block; may throw {@link #STOP} to end the walk
      * @throws CorruptStoreException at the first header that does not describe a valid block
      */
     static void walk(StoreImage image, Progress progress, BlockVisitor visitor) {
@@ -66,6 +78,8 @@ final class HeapScan {
                     progress.update(offset - start);
                 }
             }
+        } catch (Stop stop) {
+            // the visitor has seen enough
         } finally {
             progress.done();
         }

@@ -41,15 +41,6 @@ final class ObjectsCommand extends StoreCommand {
     /** Bytes of a payload shown before it is cut. */
     static final int PREVIEW_BYTES = 48;
 
-    /** Stops the walk once the limit is reached. */
-    private static final class Enough extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Enough() {
-            super(null, null, false, false);
-        }
-    }
-
     private record Row(long offset, long countWord, long meta) {
     }
 
@@ -78,19 +69,15 @@ final class ObjectsCommand extends StoreCommand {
                                 + "; its roots: " + tables.roots().stream().map(Tables.Root::name).toList()));
                 reachable(image, named.objectOffset(), wanted, max, rows, more);
             } else {
-                try {
-                    HeapScan.walk(image, progress("objects", image.bumpOffset()), (offset, count, meta, blockBytes) -> {
+                HeapScan.walk(image, progress("objects", image.bumpOffset()), (offset, count, meta, blockBytes) -> {
                         if (count != ObjectHeaderDescriptor.FREE_COUNT && (wanted < 0 || ObjectHeaderDescriptor.typeId(meta) == wanted)) {
                             if (rows.size() >= max) {
                                 more[0] = true;
-                                throw new Enough();
+                                throw HeapScan.STOP;
                             }
                             rows.add(new Row(offset, count, meta));
                         }
-                    });
-                } catch (Enough e) {
-                    // the limit was reached
-                }
+                });
             }
             print(image, tables, rows, more[0]);
             return HeapDump.OK;

@@ -123,10 +123,11 @@ final class CopyAnalysis {
      * @param tables   its tables, for type names
      * @param pages    the mapping's page states, page 0 at file offset 0
      * @param pid      the process
+     * @param useMemory whether to compare the process's memory with the file (else headers only)
      * @param progress told how far the header walk is
      * @return the analysis
      */
-    static CopyAnalysis of(StoreImage image, Tables tables, PageMap pages, long pid, Progress progress) {
+    static CopyAnalysis of(StoreImage image, Tables tables, PageMap pages, long pid, boolean useMemory, Progress progress) {
         CopyAnalysis a = new CopyAnalysis(image, tables, pages.pageCount());
         BitSet copiedPages = new BitSet(pages.pageCount());
         for (int p = 0; p < pages.pageCount(); p++) {
@@ -147,7 +148,7 @@ final class CopyAnalysis {
         }
         if (a.copied > 0) {
             a.collectBlocks(copiedPages, progress);
-            a.attribute(copiedPages, pages.startAddress(), pid);
+            a.attribute(copiedPages, pages.startAddress(), pid, useMemory);
         }
         return a;
     }
@@ -175,14 +176,18 @@ final class CopyAnalysis {
         });
     }
 
-    private void attribute(BitSet copiedPages, long baseAddress, long pid) {
+    private void attribute(BitSet copiedPages, long baseAddress, long pid, boolean useMemory) {
         Path memPath = Path.of("/proc", Long.toString(pid), "mem");
         FileChannel mem = null;
-        try {
-            mem = FileChannel.open(memPath, StandardOpenOption.READ);
-            memoryReadable = true;
-        } catch (IOException | SecurityException e) {
-            memoryProblem = memPath + ": " + e.getMessage();
+        if (!useMemory) {
+            memoryProblem = "not read (--no-memory)";
+        } else {
+            try {
+                mem = FileChannel.open(memPath, StandardOpenOption.READ);
+                memoryReadable = true;
+            } catch (IOException | SecurityException e) {
+                memoryProblem = memPath + ": " + e.getMessage();
+            }
         }
         ByteBuffer processPage = ByteBuffer.allocate(StoreFormat.PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer filePage = ByteBuffer.allocate(StoreFormat.PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);

@@ -42,6 +42,9 @@ final class CowCommand extends StoreCommand {
     @Option(names = "--svg", paramLabel = "OUT", description = "Write the page map as an SVG picture.")
     Path svg;
 
+    @Option(names = "--no-memory", description = "Attribute copied pages by the object headers in them only, without reading the process's memory.")
+    boolean noMemory;
+
     @Option(names = "--top", paramLabel = "N", defaultValue = "20",
             description = "Objects to list, most copied pages first (default: ${DEFAULT-VALUE}).")
     int top;
@@ -65,7 +68,7 @@ final class CowCommand extends StoreCommand {
             MappingMemory smaps = ProcessMemory.ofFile(pid, store);
             PageMap pages = ProcessMemory.pages(pid, base, mappedBytes);
             Tables tables = Tables.read(image);
-            CopyAnalysis analysis = CopyAnalysis.of(image, tables, pages, pid, progress("cow", image.bumpOffset()));
+            CopyAnalysis analysis = CopyAnalysis.of(image, tables, pages, pid, !noMemory, progress("cow", image.bumpOffset()));
             String method = analysis.memoryReadable() ? "memory" : "headers";
             String title = "pid " + pid + " maps " + store.getFileName() + ": " + analysis.copied() + " copied, "
                     + analysis.shared() + " shared, " + analysis.absent() + " absent of " + analysis.pageCount() + " pages";

@@ -41,6 +41,16 @@ final class References {
     }
 
     /**
+     * Returns whether objects of this type may hold references the CLI can find.
+     *
+     * @param typeId a type id
+     * @return whether {@link #forEach} may report anything for such an object
+     */
+    static boolean holdsReferences(int typeId) {
+        return typeId == TypeIds.TYPE_TABLE || typeId == TypeIds.ROOT_TABLE;
+    }
+
+    /**
      * Reports the references an object holds. Counts read from the object are clamped to its
      * payload, so a damaged table is never read past its block.
      *

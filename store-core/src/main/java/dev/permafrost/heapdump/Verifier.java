@@ -276,7 +276,8 @@ final class Verifier {
     }
 
     private void checkReferences() {
-        int[] inbound = new int[index.blocks()];
+        boolean anyHolder = census.types().stream().anyMatch(t -> References.holdsReferences(t.typeId));
+        int[] inbound = new int[anyHolder ? index.blocks() : 0];
         References.Sink sink = (field, target, expectedType) -> {
             references++;
             if (!index.isBlockStart(target)) {
@@ -300,16 +301,21 @@ final class Verifier {
                 inbound[ordinal]++;
             }
         };
-        HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
-            if (count != ObjectHeaderDescriptor.FREE_COUNT) {
-                References.forEach(memory, offset, meta, sink);
-            }
-        });
+        if (anyHolder) { // one more pass, only when some object can hold references
+            HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
+                if (count != ObjectHeaderDescriptor.FREE_COUNT) {
+                    References.forEach(memory, offset, meta, sink);
+                }
+            });
+        }
         // the commit slot's own references: the tables
         long slotAt = CommitSlotDescriptor.slotOffset(slot.generation());
         checkTableReference(slotAt + CommitSlotDescriptor.TYPE_TABLE_OFFSET, slot.typeTableOffset(), TypeIds.TYPE_TABLE);
         checkTableReference(slotAt + CommitSlotDescriptor.ROOT_TABLE_OFFSET, slot.rootTableOffset(), TypeIds.ROOT_TABLE);
         HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
+            if (census.mortal == 0 || references == 0) {
+                throw HeapScan.STOP; // no mortal count to compare, or nothing to compare it with
+            }
             if (count > 0) {
                 int n = inbound[index.ordinal(offset)];
                 if (count < n) {

@@ -189,10 +189,11 @@ public final class StoreFile {
                         "the store was not closed cleanly: its owner died after commit generation " + slot.generation()
                                 + "; it needs repair before it can be opened");
             }
+            long fileBytes = slot.isFrozen() ? slot.frozenBoundaryOffset() : length;
             long above = access != Access.PRIVATE || !slot.isFrozen() ? 0 : privateBytes > 0 ? privateBytes
-                    : Math.max(MIN_PRIVATE_BYTES, superblock.capacityBytes() - length);
-            long address = map(fd, access, length, above);
-            long mapped = length + above;
+                    : Math.max(MIN_PRIVATE_BYTES, superblock.capacityBytes() - fileBytes);
+            long address = map(fd, access, fileBytes, above);
+            long mapped = fileBytes + above;
             StoreFile file = new StoreFile(path, fd, access, superblock, slot, address, mapped);
             if (owner) {
                 file.writeSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
@@ -380,9 +381,9 @@ public final class StoreFile {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment page = scratch.allocate(CommitSlotDescriptor.LENGTH);
             Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
-            CommitSlot a = CommitSlotDescriptor.decodeIfValid(page);
+            CommitSlot a = inItsSlot(CommitSlotDescriptor.decodeIfValid(page), StoreFormat.COMMIT_SLOT_0_OFFSET);
             Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot b = CommitSlotDescriptor.decodeIfValid(page);
+            CommitSlot b = inItsSlot(CommitSlotDescriptor.decodeIfValid(page), StoreFormat.COMMIT_SLOT_1_OFFSET);
             CommitSlot newest = CommitSlotDescriptor.newest(a, b);
             if (newest == null) {
                 throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
@@ -391,6 +392,11 @@ public final class StoreFile {
             validateSlot(path, superblock, newest);
             return newest;
         }
+    }
+
+    /** A slot holding a generation that belongs in the other slot was not written by a commit: invalid. */
+    private static CommitSlot inItsSlot(CommitSlot slot, long slotOffset) {
+        return slot != null && CommitSlotDescriptor.slotOffset(slot.generation()) == slotOffset ? slot : null;
     }
 
     private static void validateSlot(Path path, Superblock superblock, CommitSlot slot) {
@@ -426,7 +432,7 @@ public final class StoreFile {
         if (length < expected) {
             throw new TruncatedStoreException(path, length, "truncated: the file is " + length + " bytes, " + what + " is " + expected);
         }
-        if (length > expected) {
+        if (length > expected && !slot.isFrozen()) { // a frozen file longer than its boundary: freeze died before trimming; map the boundary only
             throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what + " (" + expected + ")");
         }
     }

@@ -82,12 +82,14 @@ public final class SizeClasses {
      * Returns the largest class size that is at most {@code bytes}.
      *
      * @param bytes a positive multiple of 16
-     * @return the largest class size that is at most {@code bytes}
+     * @return the largest class size that is at most {@code bytes}; the last class's size for
+     *         anything above it
      */
     public static long largestSizeAtMost(long bytes) {
-        int sizeClass = classOf(bytes);
+        // classOf is COUNT or more above the last class, where sizeOf would name a size no class has
+        int sizeClass = Math.min(classOf(bytes), COUNT - 1);
         long size = sizeOf(sizeClass);
-        return size == bytes ? size : sizeOf(sizeClass - 1);
+        return size <= bytes ? size : sizeOf(sizeClass - 1);
     }
 
     /**

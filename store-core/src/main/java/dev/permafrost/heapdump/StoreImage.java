@@ -136,7 +136,10 @@ final class StoreImage implements AutoCloseable {
         SlotState[] states = new SlotState[2];
         for (int i = 0; i < 2; i++) {
             MemorySegment page = head.asSlice((i + 1L) * StoreFormat.PAGE_SIZE, CommitSlotDescriptor.LENGTH);
-            slots[i] = CommitSlotDescriptor.decodeIfValid(page);
+            CommitSlot decoded = CommitSlotDescriptor.decodeIfValid(page);
+            // a generation that belongs in the other slot was not written there by a commit: invalid
+            slots[i] = decoded != null && CommitSlotDescriptor.slotOffset(decoded.generation()) == (i + 1L) * StoreFormat.PAGE_SIZE
+                    ? decoded : null;
             states[i] = slots[i] != null ? SlotState.VALID
                     : page.get(StoreFormat.LONG, CommitSlotDescriptor.MAGIC_OFFSET) == CommitSlotDescriptor.MAGIC
                     ? SlotState.DAMAGED : SlotState.UNUSED;
@@ -164,7 +167,7 @@ final class StoreImage implements AutoCloseable {
             throw new TruncatedStoreException(path, length, "truncated: the file is " + length + " bytes, " + what
                     + " is " + expected);
         }
-        if (length > expected) {
+        if (length > expected && !newest.isFrozen()) { // frozen and longer: freeze died before trimming; read the boundary only
             throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what
                     + " (" + expected + ")");
         }

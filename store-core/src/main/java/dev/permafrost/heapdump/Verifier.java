@@ -139,6 +139,10 @@ final class Verifier {
                         + "corrupted); the store uses the other slot, generation " + slot.generation());
             }
         }
+        if (slot.isFrozen() && image.fileBytes() > slot.frozenBoundaryOffset()) {
+            add(slot.frozenBoundaryOffset(), "the file is " + image.fileBytes() + " bytes, longer than its frozen boundary: "
+                    + "the freeze died before trimming it (readers map the boundary only)");
+        }
         if (!slot.isClean()) {
             add(CommitSlotDescriptor.slotOffset(slot.generation()), "the store was not closed cleanly (commit generation "
                     + slot.generation() + "): its owner has it open or died; what it wrote after that commit is not checked");

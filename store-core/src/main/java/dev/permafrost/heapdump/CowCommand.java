@@ -122,8 +122,8 @@ final class CowCommand extends StoreCommand {
             if (analysis.copied() > 0) {
                 out.printf("attribution: %,d page(s) by comparing the process's memory with the file, %,d by the object"
                         + " headers in the page%s%n", analysis.pagesByMemory(), analysis.pagesByHeaders(),
-                        analysis.memoryReadable() ? " (pages identical to the file: a count raised and lowered again, or a failed CAS)"
-                                : " (" + analysis.memoryProblem() + ")");
+                        !analysis.memoryReadable() ? " (" + analysis.memoryProblem() + ")"
+                                : analysis.pagesByHeaders() > 0 ? " (pages identical to the file: a count raised and lowered again, or a failed CAS)" : "");
                 out.println();
                 out.printf("%-40s %14s %10s%n", "copied pages by type", "pages", "objects");
                 for (CopyAnalysis.TypeRow row : analysis.byType()) {

@@ -39,7 +39,7 @@ final class ObjectsCommand extends StoreCommand {
     long limit;
 
     /** Bytes of a payload shown before it is cut. */
-    static final int PREVIEW_BYTES = 48;
+    static final int PREVIEW_BYTES = 24;
 
     private record Row(long offset, long countWord, long meta) {
     }

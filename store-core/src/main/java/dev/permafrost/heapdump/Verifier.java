@@ -276,7 +276,7 @@ final class Verifier {
                 add(unlinked[1], unlinked[0] + " free block(s) are on no free list (space lost until the store is rebuilt); the first is here");
             }
         }
-        checked.add("free lists (" + linked + " blocks linked)");
+        checked.add("free lists (" + linked + " block(s) linked)");
     }
 
     private void checkReferences() {

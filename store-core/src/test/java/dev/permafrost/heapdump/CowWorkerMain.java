@@ -12,7 +12,8 @@ import java.nio.file.Path;
  *
  * <p>Arguments: the store, then any of {@code payload:OFFSET} (writes the object's first
  * payload byte), {@code retain:OFFSET} (raises its count) and {@code same:OFFSET} (raises and
- * lowers its count: the page is copied but ends up identical to the file).
+ * lowers its count: the page is copied but ends up identical to the file); {@code retainEvery:STEP:TYPE}
+ * and {@code payloadEvery:STEP:TYPE} do the same to every STEP-th object of a type.
  */
 public final class CowWorkerMain {
     private CowWorkerMain() {
@@ -30,6 +31,22 @@ public final class CowWorkerMain {
             store.forEachObject((offset, typeId, payloadBytes, count) -> sum[0] += store.payload(offset).byteSize());
             for (int i = 1; i < args.length; i++) {
                 String[] op = args[i].split(":");
+                if (op[0].endsWith("Every")) {
+                    long step = Long.parseLong(op[1]);
+                    int type = Integer.parseInt(op[2]);
+                    long[] seen = {0};
+                    boolean retain = op[0].startsWith("retain");
+                    store.forEachObject((offset, typeId, payloadBytes, count) -> {
+                        if (typeId == type && seen[0]++ % step == 0) {
+                            if (retain) {
+                                store.retain(offset);
+                            } else {
+                                store.payload(offset).set(ValueLayout.JAVA_BYTE, 0, (byte) 0x5A);
+                            }
+                        }
+                    });
+                    continue;
+                }
                 long offset = Long.parseLong(op[1]);
                 switch (op[0]) {
                     case "payload" -> store.payload(offset).set(ValueLayout.JAVA_BYTE, 0, (byte) 0x5A);

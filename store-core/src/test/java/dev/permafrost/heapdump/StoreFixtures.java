@@ -64,12 +64,47 @@ final class StoreFixtures {
     }
 
     /**
-     * Writes a store of about {@code bytes} bytes of small objects, frozen, for measurements.
+     * Writes the unfrozen store of the walkthrough in {@code docs/heap-dump.md}: small points,
+     * then larger blobs, then more points; text objects; every tenth blob freed.
+     *
+     * @param path the new store
+     */
+    static void walkthrough(Path path) {
+        try (Store store = Store.create(path, 8L << 20)) {
+            long greeting = store.allocate(26);
+            store.payload(greeting).copyFrom(MemorySegment.ofArray("Permafrost walkthrough text".substring(0, 26)
+                    .getBytes(StandardCharsets.UTF_8)));
+            for (int i = 0; i < 20_000; i++) {
+                long p = store.allocate(POINT, 16);
+                store.payload(p).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, i);
+            }
+            for (int i = 0; i < 300; i++) {
+                long b = store.allocate(BLOB, 6000);
+                if (i % 10 == 9) {
+                    store.release(b);
+                }
+            }
+            for (int i = 0; i < 20_000; i++) {
+                long p = store.allocate(POINT, 16);
+                if (i % 3 == 0) {
+                    store.retain(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes a store of about {@code bytes} bytes of small objects, frozen, for measurements;
+     * or, with {@code walkthrough} as the size, the store of {@link #walkthrough}.
      *
      * @param args the path and the size in MiB
      */
     public static void main(String[] args) {
         Path path = Path.of(args[0]);
+        if (args[1].equals("walkthrough")) {
+            walkthrough(path);
+            return;
+        }
         long bytes = Long.parseLong(args[1]) << 20;
         try (Store store = Store.create(path, bytes + (64L << 20))) {
             long used = 0;

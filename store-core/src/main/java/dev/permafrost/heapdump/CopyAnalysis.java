@@ -154,15 +154,20 @@ final class CopyAnalysis {
     }
 
     private void collectBlocks(BitSet copiedPages, Progress progress) {
-        long lastCopiedEnd = ((long) copiedPages.length()) * StoreFormat.PAGE_SIZE;
+        int[] nextCopied = {copiedPages.nextSetBit(0)}; // the first copied page not yet passed
         HeapScan.walk(image, progress, (offset, count, meta, blockBytes) -> {
-            if (offset >= lastCopiedEnd) {
-                throw HeapScan.STOP;
+            int lastPage = (int) ((offset + blockBytes - 1) >>> 12);
+            if (lastPage < nextCopied[0]) {
+                return; // the common case: the block ends before the next copied page
             }
-            int firstPage = (int) (offset / StoreFormat.PAGE_SIZE);
-            int lastPage = (int) ((offset + blockBytes - 1) / StoreFormat.PAGE_SIZE);
-            int next = copiedPages.nextSetBit(firstPage);
-            if (next >= 0 && next <= lastPage) {
+            int firstPage = (int) (offset >>> 12);
+            if (firstPage > nextCopied[0]) {
+                nextCopied[0] = copiedPages.nextSetBit(firstPage);
+                if (nextCopied[0] < 0) {
+                    throw HeapScan.STOP; // past the last copied page
+                }
+            }
+            if (nextCopied[0] <= lastPage) {
                 if (blocks == blockStarts.length) {
                     blockStarts = Arrays.copyOf(blockStarts, blocks * 2);
                     blockMetas = Arrays.copyOf(blockMetas, blocks * 2);

@@ -94,7 +94,8 @@ final class StoreFixtures {
     }
 
     /**
-     * Writes a store of about {@code bytes} bytes of small objects, frozen, for measurements;
+     * Writes a store of about {@code bytes} bytes of small objects, frozen (unless the third
+     * argument is {@code mortal}), for measurements;
      * or, with {@code walkthrough} as the size, the store of {@link #walkthrough}.
      *
      * @param args the path and the size in MiB
@@ -113,7 +114,9 @@ final class StoreFixtures {
                 store.allocate((int) (POINT + i % 8), payload);
                 used += payload + 16;
             }
-            store.freeze();
+            if (args.length < 3 || !args[2].equals("mortal")) {
+                store.freeze();
+            }
         }
         System.out.println(path);
     }

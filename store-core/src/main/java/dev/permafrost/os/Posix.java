@@ -84,21 +84,61 @@ public final class Posix {
     private static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
 
-    private static final MethodHandle OPEN = errno("open", FunctionDescriptor.of(C_INT, ADDRESS, C_INT, C_INT),
+
+    /** Linked on first use: each downcall handle costs tens of milliseconds to link, and a worker needs few. */
+    private static final class Open {
+        static final MethodHandle HANDLE = errno("open", FunctionDescriptor.of(C_INT, ADDRESS, C_INT, C_INT),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = errno("close", FunctionDescriptor.of(C_INT, C_INT));
-    private static final MethodHandle PREAD = errno("pread", FunctionDescriptor.of(C_LONG, C_INT, ADDRESS, C_LONG, C_LONG));
-    private static final MethodHandle MMAP = errno("mmap",
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = errno("close", FunctionDescriptor.of(C_INT, C_INT));
+    }
+
+    private static final class Pread {
+        static final MethodHandle HANDLE = errno("pread", FunctionDescriptor.of(C_LONG, C_INT, ADDRESS, C_LONG, C_LONG));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle HANDLE = errno("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, C_LONG, C_INT, C_INT, C_INT, C_LONG));
-    private static final MethodHandle MUNMAP = errno("munmap", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG));
-    private static final MethodHandle MSYNC = errno("msync", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG, C_INT));
-    private static final MethodHandle FLOCK = errno("flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final MethodHandle FALLOCATE = errno("fallocate", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
-    private static final MethodHandle FTRUNCATE = errno("ftruncate", FunctionDescriptor.of(C_INT, C_INT, C_LONG));
-    private static final MethodHandle FSYNC = errno("fsync", FunctionDescriptor.of(C_INT, C_INT));
-    private static final MethodHandle LSEEK = errno("lseek", FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
-    private static final MethodHandle SYSCONF = LINKER.downcallHandle(symbol("sysconf"), FunctionDescriptor.of(C_LONG, C_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, C_INT));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = errno("munmap", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG));
+    }
+
+    private static final class Msync {
+        static final MethodHandle HANDLE = errno("msync", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG, C_INT));
+    }
+
+    private static final class Flock {
+        static final MethodHandle HANDLE = errno("flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    }
+
+    private static final class Fallocate {
+        static final MethodHandle HANDLE = errno("fallocate", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
+    }
+
+    private static final class Ftruncate {
+        static final MethodHandle HANDLE = errno("ftruncate", FunctionDescriptor.of(C_INT, C_INT, C_LONG));
+    }
+
+    private static final class Fsync {
+        static final MethodHandle HANDLE = errno("fsync", FunctionDescriptor.of(C_INT, C_INT));
+    }
+
+    private static final class Lseek {
+        static final MethodHandle HANDLE = errno("lseek", FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    }
+
+    private static final class Sysconf {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("sysconf"), FunctionDescriptor.of(C_LONG, C_INT));
+    }
+
+    private static final class Strerror {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, C_INT));
+    }
 
     private Posix() {
     }
@@ -134,7 +174,7 @@ public final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             int fd;
             do {
-                fd = (int) OPEN.invokeExact(state, cPath, flags, mode);
+                fd = (int) Open.HANDLE.invokeExact(state, cPath, flags, mode);
             } while (fd < 0 && errno(state) == EINTR);
             return (int) check("open", fd, state);
         } catch (PosixException e) {
@@ -151,7 +191,7 @@ public final class Posix {
      */
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+            int ignored = (int) Close.HANDLE.invokeExact(arena.allocate(CALL_STATE), fd);
             assert ignored == 0 || ignored == -1;
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -172,7 +212,7 @@ public final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (done < into.byteSize()) {
-                long n = (long) PREAD.invokeExact(state, fd, into.asSlice(done), into.byteSize() - done, offset + done);
+                long n = (long) Pread.HANDLE.invokeExact(state, fd, into.asSlice(done), into.byteSize() - done, offset + done);
                 if (n == 0) {
                     break;
                 }
@@ -204,7 +244,7 @@ public final class Posix {
     public static long mmap(long address, long length, int prot, int flags, int fd, long offset) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment result = (MemorySegment) MMAP.invokeExact(state, MemorySegment.ofAddress(address), length, prot,
+            MemorySegment result = (MemorySegment) Mmap.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, prot,
                     flags, fd, offset);
             return check("mmap", result.address(), state);
         } catch (PosixException e) {
@@ -222,7 +262,7 @@ public final class Posix {
      * @throws PosixException if {@code munmap} fails
      */
     public static void munmap(long address, long length) throws PosixException {
-        call("munmap", MUNMAP, address, length);
+        call("munmap", Munmap.HANDLE, address, length);
     }
 
     /**
@@ -235,7 +275,7 @@ public final class Posix {
     public static void msync(long address, long length) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("msync", (int) MSYNC.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC), state);
+            check("msync", (int) Msync.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -257,7 +297,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) FLOCK.invokeExact(state, fd, operation);
+                rc = (int) Flock.HANDLE.invokeExact(state, fd, operation);
             } while (rc < 0 && errno(state) == EINTR);
             check("flock", rc, state);
         } catch (PosixException e) {
@@ -281,7 +321,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) FALLOCATE.invokeExact(state, fd, 0, offset, length);
+                rc = (int) Fallocate.HANDLE.invokeExact(state, fd, 0, offset, length);
             } while (rc < 0 && errno(state) == EINTR);
             check("fallocate", rc, state);
         } catch (PosixException e) {
@@ -301,7 +341,7 @@ public final class Posix {
     public static void ftruncate(int fd, long length) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("ftruncate", (int) FTRUNCATE.invokeExact(state, fd, length), state);
+            check("ftruncate", (int) Ftruncate.HANDLE.invokeExact(state, fd, length), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -318,7 +358,7 @@ public final class Posix {
     public static void fsync(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("fsync", (int) FSYNC.invokeExact(state, fd), state);
+            check("fsync", (int) Fsync.HANDLE.invokeExact(state, fd), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -336,7 +376,7 @@ public final class Posix {
     public static long length(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            return check("lseek", (long) LSEEK.invokeExact(state, fd, 0L, SEEK_END), state);
+            return check("lseek", (long) Lseek.HANDLE.invokeExact(state, fd, 0L, SEEK_END), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -347,7 +387,7 @@ public final class Posix {
     /** {@return the system's page size in bytes} */
     public static long pageSize() {
         try {
-            return (long) SYSCONF.invokeExact(SC_PAGESIZE);
+            return (long) Sysconf.HANDLE.invokeExact(SC_PAGESIZE);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -382,7 +422,7 @@ public final class Posix {
 
     private static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;

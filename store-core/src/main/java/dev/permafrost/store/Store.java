@@ -19,6 +19,8 @@ import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.refcount.RefCounts;
 import dev.permafrost.refcount.ReferenceScanner;
+import dev.permafrost.types.Types;
+import dev.permafrost.typing.TypesBridge;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,6 +41,9 @@ import java.util.Arrays;
  *     store.release(greeting);
  * }
  * }</pre>
+ *
+ * <p>Typed objects (records, strings, arrays, counted references between objects) and named
+ * roots live in {@link #types()}; freeing an object releases what it references.
  *
  * <p>An object is named by its offset: bytes from the start of the file, the same in every
  * process. {@link #retain}, {@link #release} and {@link #tryRetain} follow the protocol of
@@ -61,17 +66,17 @@ public final class Store implements AutoCloseable {
     private final MemorySegment memory;
     private final RefCounts refCounts;
     private final ReferenceScanner scanner;
+    private final Types types;
     private final CommitSlot frozenState;
     private volatile Allocator allocator;
     private volatile State state;
     private volatile OpenMode mode;
     private volatile CommitSlot frozenAtFreeze;
 
-    private Store(StoreFile file, OpenMode mode, ReferenceScanner scanner) {
+    private Store(StoreFile file, OpenMode mode) {
         this.file = file;
         this.memory = file.memory();
         this.mode = mode;
-        this.scanner = scanner;
         this.refCounts = new RefCounts(memory, mode != OpenMode.READ_ONLY, file.path());
         CommitSlot committed = file.committed();
         this.frozenState = committed.isFrozen() ? committed : null;
@@ -83,6 +88,9 @@ public final class Store implements AutoCloseable {
                     : new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), Allocator.SpaceReserver.NONE);
             case READ_ONLY -> null;
         };
+        // the type and root tables are read here, once; freeing asks the types what an object references
+        this.types = TypesBridge.attach(this, memory, committed.typeTableOffset(), committed.rootTableOffset());
+        this.scanner = (heap, objectOffset, typeId, action) -> types.forEachReference(objectOffset, action);
     }
 
     /**
@@ -100,7 +108,7 @@ public final class Store implements AutoCloseable {
             throw new IllegalArgumentException("capacity " + capacityBytes + " bytes is outside ["
                     + StoreFormat.MIN_CAPACITY_BYTES + ", " + StoreFormat.MAX_CAPACITY_BYTES + "]");
         }
-        return new Store(StoreFile.create(path, StoreFormat.alignToPage(capacityBytes)), OpenMode.OWNER, ReferenceScanner.NONE);
+        return new Store(StoreFile.create(path, StoreFormat.alignToPage(capacityBytes)), OpenMode.OWNER);
     }
 
     /**
@@ -137,7 +145,20 @@ public final class Store implements AutoCloseable {
             case READ_ONLY -> StoreFile.Access.READ_ONLY;
         };
         StoreFile file = StoreFile.open(path, access, StoreFormat.alignToPage(privateCapacityBytes));
-        return new Store(file, mode, ReferenceScanner.NONE);
+        try {
+            return new Store(file, mode);
+        } catch (RuntimeException e) { // a damaged type or root table: do not leak the mapping and the lock
+            if (mode == OpenMode.OWNER) { // nothing was written: mark the store clean again, as it was found
+                try {
+                    CommitSlot last = file.committed();
+                    file.commit(last.next(last.generation() + 1, last.flags() | CommitSlotDescriptor.FLAG_CLEAN));
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            file.close();
+            throw e;
+        }
     }
 
     /**
@@ -344,7 +365,7 @@ public final class Store implements AutoCloseable {
             CommitSlot last = file.committed();
             CommitSlot frozen = new CommitSlot(last.generation() + 1,
                     CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN, bump, boundary, checksum,
-                    last.typeTableOffset(), last.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), 0,
+                    types.typeTableOffset(), types.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), 0,
                     snapshot.wastedBytes() + snapshot.freeBytes() + (boundary - bump), new long[SizeClasses.COUNT]);
             file.freeze(frozen);
             frozenAtFreeze = frozen;
@@ -352,6 +373,16 @@ public final class Store implements AutoCloseable {
             mode = OpenMode.COPY_ON_WRITE;
             state = State.FROZEN;
         });
+    }
+
+    /**
+     * The store's types and named roots: register record classes, write and read typed objects,
+     * strings and arrays, and set and find roots. Read from the file when the store opened.
+     *
+     * @return the store's types, the same object for the life of the store
+     */
+    public Types types() {
+        return types;
     }
 
     /** {@return whether the store is frozen} */
@@ -504,8 +535,8 @@ public final class Store implements AutoCloseable {
 
     private CommitSlot nextCommit(Allocator.Snapshot snapshot, int flags) {
         CommitSlot last = file.committed();
-        return new CommitSlot(last.generation() + 1, flags, snapshot.bumpOffset(), 0, 0, last.typeTableOffset(),
-                last.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), snapshot.freeBytes(),
+        return new CommitSlot(last.generation() + 1, flags, snapshot.bumpOffset(), 0, 0, types.typeTableOffset(),
+                types.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), snapshot.freeBytes(),
                 snapshot.wastedBytes(), snapshot.freeHeads());
     }
 

@@ -7,9 +7,12 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The root table: an object of type {@link TypeIds#ROOT_TABLE} whose offset the commit slot
- * holds. Each entry names an object: a reference to the name (a string object) and a
- * reference to the object. Both references count: setting a root retains the object,
- * replacing it releases the old one.
+ * holds. Each entry names an object: a reference to the name (a {@link TypeIds#STRING} object
+ * the table owns) and a reference to the object. Both references count: setting a root
+ * retains the object, replacing it releases the old one, removing it releases both. Entries
+ * are unordered and names unique; removing an entry moves the last one into its place. The
+ * capacity is what the payload length leaves room for; a full table is copied into one twice
+ * as large, and the next commit slot points at the copy.
  *
  * <pre>
  *  payload offset 0       4          8                          8 + 16n
@@ -51,6 +54,40 @@ public final class RootTableDescriptor {
      */
     public static int count(MemorySegment payload) {
         return payload.get(INT, COUNT_OFFSET);
+    }
+
+    /**
+     * Returns how many entries a table with that payload length holds.
+     *
+     * @param payloadBytes the table's payload length, from its header
+     * @return its capacity in entries
+     */
+    public static int capacity(long payloadBytes) {
+        return (int) ((payloadBytes - ENTRIES_OFFSET) / ENTRY_LENGTH);
+    }
+
+    /**
+     * Sets the entry count.
+     *
+     * @param payload the table's payload
+     * @param count   the new count
+     */
+    public static void setCount(MemorySegment payload, int count) {
+        payload.set(INT, COUNT_OFFSET, count);
+    }
+
+    /**
+     * Writes one entry.
+     *
+     * @param payload      the table's payload
+     * @param index        entry index, below the capacity
+     * @param nameOffset   the name's string object
+     * @param objectOffset the root object
+     */
+    public static void setEntry(MemorySegment payload, int index, long nameOffset, long objectOffset) {
+        long at = ENTRIES_OFFSET + (long) ENTRY_LENGTH * index;
+        payload.set(LONG, at + ENTRY_NAME_OFFSET, nameOffset);
+        payload.set(LONG, at + ENTRY_OBJECT_OFFSET, objectOffset);
     }
 
     /**

@@ -8,8 +8,11 @@ import java.lang.foreign.MemorySegment;
 /**
  * The type table: an object of type {@link TypeIds#TYPE_TABLE} whose offset the commit slot
  * holds. Entry {@code i} is a reference to the descriptor object of type id
- * {@code FIRST_USER_TYPE_ID + i}. The table is written by the owner only; a table that
- * outgrows its block is copied into a larger one and the commit slot points at the copy.
+ * {@code FIRST_USER_TYPE_ID + i}; entries are never removed, so type ids are dense. The
+ * table's capacity is what its payload length leaves room for; entries past the count are 0.
+ * The table is written by the owner only, before freeze; a table that outgrows its block is
+ * copied into one twice as large, the old one is freed, and the next commit slot points at
+ * the copy. The table holds one reference to each descriptor object.
  *
  * <pre>
  *  payload offset 0       4          8                    8 + 8n
@@ -47,6 +50,30 @@ public final class TypeTableDescriptor {
      */
     public static int count(MemorySegment payload) {
         return payload.get(INT, COUNT_OFFSET);
+    }
+
+    /**
+     * Returns how many entries a table with that payload length holds.
+     *
+     * @param payloadBytes the table's payload length, from its header
+     * @return its capacity in entries
+     */
+    public static int capacity(long payloadBytes) {
+        return (int) ((payloadBytes - ENTRIES_OFFSET) / ENTRY_LENGTH);
+    }
+
+    /**
+     * Appends an entry and raises the count; the caller has checked the capacity.
+     *
+     * @param payload          the table's payload
+     * @param descriptorOffset the new descriptor object
+     * @return the new entry's index
+     */
+    public static int append(MemorySegment payload, long descriptorOffset) {
+        int index = count(payload);
+        payload.set(LONG, ENTRIES_OFFSET + (long) ENTRY_LENGTH * index, descriptorOffset);
+        payload.set(INT, COUNT_OFFSET, index + 1);
+        return index;
     }
 
     /**

@@ -14,6 +14,10 @@
  *   <li>{@link dev.permafrost.layout.SizeClasses}: block sizes, a pure function of payload length.</li>
  *   <li>{@link dev.permafrost.layout.TypeTableDescriptor}, {@link dev.permafrost.layout.RootTableDescriptor}:
  *       the tables every process finds its types and its way into the store through.</li>
+ *   <li>{@link dev.permafrost.layout.TypeIds}, {@link dev.permafrost.layout.TypeEntryDescriptor},
+ *       {@link dev.permafrost.layout.FieldKinds}, {@link dev.permafrost.layout.StructDescriptor},
+ *       {@link dev.permafrost.layout.ArrayDescriptor}: typed objects: type ids, type descriptors,
+ *       field kinds, the struct encoding with its inline tail, strings and arrays.</li>
  *   <li>{@link dev.permafrost.layout.HeapWalker}: the heap, block by block.</li>
  * </ul>
  *

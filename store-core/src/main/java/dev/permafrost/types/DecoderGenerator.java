@@ -1,0 +1,213 @@
+package dev.permafrost.types;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_byte;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+
+import dev.permafrost.layout.ArrayDescriptor;
+import dev.permafrost.layout.FieldKinds;
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.TypeIds;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Generates, per record class and store, a hidden class that decodes a stored object into a
+ * heap record the way a hand-written codec would: one read of the mapping per field at a
+ * constant offset, then the canonical constructor. No reflection, boxing or argument arrays
+ * on the decoding path.
+ *
+ * <p>The generated class uses only {@code java.base} and the nested decoders it is given
+ * (one {@link LongFunction} per reference field, which maps a reference to its heap value), so
+ * it can live in the record's own package, with the record's access.
+ */
+final class DecoderGenerator {
+    private static final ClassDesc CD_MEMORY_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
+    private static final ClassDesc CD_VALUE_LAYOUT = ClassDesc.of("java.lang.foreign.ValueLayout");
+    private static final ClassDesc CD_LONG_FUNCTION = ClassDesc.of("java.util.function.LongFunction");
+    private static final ClassDesc CD_LONG_FUNCTIONS = CD_LONG_FUNCTION.arrayType();
+    private static final ClassDesc CD_CHARSETS = ClassDesc.of("java.nio.charset.StandardCharsets");
+    private static final ClassDesc CD_CHARSET = ClassDesc.of("java.nio.charset.Charset");
+    private static final int MEMORY_LOCAL = 3;
+    private static final int FIRST_VALUE_LOCAL = 4;
+
+    private DecoderGenerator() {
+    }
+
+    /** A component to decode: where its field is and what it holds. */
+    record Slot(Class<?> javaType, int kind, long objectRelativeOffset, int inlineTypeId, int nestedIndex) {
+    }
+
+    /**
+     * Generates and instantiates a decoder.
+     *
+     * @param lookup      a full-privilege lookup in a package that can access the record's constructor
+     * @param recordClass the record class
+     * @param slots       its components, in canonical constructor order
+     * @param memory      the store's memory
+     * @param nested      decoders for reference fields, indexed by {@link Slot#nestedIndex}
+     * @param <R>         the record type
+     * @return a function from an object's offset to a new heap record
+     */
+    @SuppressWarnings("unchecked")
+    static <R> LongFunction<R> generate(MethodHandles.Lookup lookup, Class<R> recordClass, List<Slot> slots,
+                                        MemorySegment memory, LongFunction<?>[] nested) {
+        String pkg = lookup.lookupClass().getPackageName();
+        ClassDesc self = ClassDesc.of((pkg.isEmpty() ? "" : pkg + ".") + "PermafrostDecoder");
+        ClassDesc recordDesc = recordClass.describeConstable().orElseThrow();
+        ClassDesc[] params = slots.stream().map(s -> s.javaType().describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
+        MethodTypeDesc constructorType = MethodTypeDesc.of(CD_void, params);
+        byte[] bytes = ClassFile.of().build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withInterfaceSymbols(CD_LONG_FUNCTION);
+            cb.withField("memory", CD_MEMORY_SEGMENT, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL);
+            cb.withField("nested", CD_LONG_FUNCTIONS, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL);
+            cb.withMethodBody(INIT_NAME, MethodTypeDesc.of(CD_void, CD_MEMORY_SEGMENT, CD_LONG_FUNCTIONS), ClassFile.ACC_PUBLIC, code -> {
+                code.aload(0).invokespecial(CD_Object, INIT_NAME, MethodTypeDesc.of(CD_void));
+                code.aload(0).aload(1).putfield(self, "memory", CD_MEMORY_SEGMENT);
+                code.aload(0).aload(2).putfield(self, "nested", CD_LONG_FUNCTIONS);
+                code.return_();
+            });
+            cb.withMethodBody("apply", MethodTypeDesc.of(CD_Object, CD_long), ClassFile.ACC_PUBLIC, code -> {
+                code.aload(0).getfield(self, "memory", CD_MEMORY_SEGMENT).astore(MEMORY_LOCAL);
+                int[] locals = new int[slots.size()];
+                int next = FIRST_VALUE_LOCAL;
+                for (int i = 0; i < slots.size(); i++) {
+                    locals[i] = next;
+                    next += TypeKind.from(params[i]).slotSize();
+                }
+                int scratch = next;
+                for (int i = 0; i < slots.size(); i++) {
+                    emitRead(code, self, slots.get(i), params[i], locals[i], scratch);
+                }
+                code.new_(recordDesc).dup();
+                for (int i = 0; i < slots.size(); i++) {
+                    code.loadLocal(TypeKind.from(params[i]), locals[i]);
+                }
+                code.invokespecial(recordDesc, INIT_NAME, constructorType);
+                code.areturn();
+            });
+        });
+        try {
+            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            Object decoder = hidden.findConstructor(hidden.lookupClass(),
+                    MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
+            return (LongFunction<R>) decoder;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define the decoder of " + recordClass.getName() + ": " + e, e);
+        }
+    }
+
+    /** Leaves the component's value in its local. Locals: 1-2 the object offset, 3 the memory. */
+    private static void emitRead(CodeBuilder code, ClassDesc self, Slot slot, ClassDesc param, int local, int scratch) {
+        long at = slot.objectRelativeOffset();
+        switch (slot.kind()) {
+            case FieldKinds.REFERENCE -> {
+                code.aload(0).getfield(self, "nested", CD_LONG_FUNCTIONS).loadConstant(slot.nestedIndex()).aaload();
+                readLong(code, at);
+                code.invokeinterface(CD_LONG_FUNCTION, "apply", MethodTypeDesc.of(CD_Object, CD_long));
+                code.checkcast(param).astore(local);
+            }
+            case FieldKinds.INLINE -> {
+                readLong(code, at);
+                code.lstore(scratch);
+                Label present = code.newLabel();
+                Label done = code.newLabel();
+                code.lload(scratch).lconst_0().lcmp().ifne(present);
+                code.aconst_null().astore(local).goto_(done);
+                code.labelBinding(present);
+                boolean string = slot.inlineTypeId() == TypeIds.STRING;
+                String layout = elementLayout(slot.inlineTypeId());
+                ClassDesc layoutType = layoutType(layout);
+                ClassDesc arrayType = string ? CD_byte.arrayType() : param;
+                int shift = Integer.numberOfTrailingZeros(ArrayDescriptor.elementBytes(slot.inlineTypeId()));
+                // array = new T[length >>> shift]; MemorySegment.copy(memory, layout, object + HEADER + (slot >>> 32), array, 0, count)
+                code.lload(scratch).iconst_1().lushr().l2i().loadConstant(Integer.MAX_VALUE).iand();
+                code.loadConstant(shift).iushr().istore(scratch + 2);
+                code.iload(scratch + 2);
+                if (string || slot.inlineTypeId() == TypeIds.BYTE_ARRAY) {
+                    code.newarray(TypeKind.BYTE);
+                } else {
+                    code.newarray(TypeKind.from(param.componentType()));
+                }
+                code.astore(scratch + 3);
+                code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                code.lload(1).loadConstant((long) ObjectHeaderDescriptor.LENGTH).ladd();
+                code.lload(scratch).loadConstant(32).lushr().ladd();
+                code.aload(scratch + 3).iconst_0().iload(scratch + 2);
+                code.invokestatic(CD_MEMORY_SEGMENT, "copy", MethodTypeDesc.of(CD_void, CD_MEMORY_SEGMENT, CD_VALUE_LAYOUT,
+                        CD_long, CD_Object, java.lang.constant.ConstantDescs.CD_int, java.lang.constant.ConstantDescs.CD_int), true);
+                if (string) {
+                    code.new_(CD_String).dup().aload(scratch + 3);
+                    code.getstatic(CD_CHARSETS, "UTF_8", CD_CHARSET);
+                    code.invokespecial(CD_String, INIT_NAME, MethodTypeDesc.of(CD_void, CD_byte.arrayType(), CD_CHARSET));
+                } else {
+                    code.aload(scratch + 3).checkcast(arrayType);
+                }
+                code.astore(local);
+                code.labelBinding(done);
+            }
+            default -> {
+                String layout = primitiveLayout(slot.kind());
+                ClassDesc layoutType = layoutType(layout);
+                code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                code.lload(1).loadConstant(at).ladd();
+                code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(param, layoutType, CD_long));
+                code.storeLocal(TypeKind.from(param), local);
+            }
+        }
+    }
+
+    private static void readLong(CodeBuilder code, long at) {
+        code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, "JAVA_LONG_UNALIGNED", layoutType("JAVA_LONG_UNALIGNED"));
+        code.lload(1).loadConstant(at).ladd();
+        code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(CD_long, layoutType("JAVA_LONG_UNALIGNED"), CD_long));
+    }
+
+    /** Native-order layouts: the store is little-endian and so is every platform it runs on (checked by {@link Types}). */
+    private static String primitiveLayout(int kind) {
+        return switch (kind) {
+            case FieldKinds.BOOLEAN -> "JAVA_BOOLEAN";
+            case FieldKinds.BYTE -> "JAVA_BYTE";
+            case FieldKinds.SHORT -> "JAVA_SHORT_UNALIGNED";
+            case FieldKinds.CHAR -> "JAVA_CHAR_UNALIGNED";
+            case FieldKinds.INT -> "JAVA_INT_UNALIGNED";
+            case FieldKinds.LONG -> "JAVA_LONG_UNALIGNED";
+            case FieldKinds.FLOAT -> "JAVA_FLOAT_UNALIGNED";
+            case FieldKinds.DOUBLE -> "JAVA_DOUBLE_UNALIGNED";
+            default -> throw new IllegalArgumentException("not a primitive kind: " + kind);
+        };
+    }
+
+    private static String elementLayout(int typeId) {
+        return switch (typeId) {
+            case TypeIds.STRING, TypeIds.BYTE_ARRAY -> "JAVA_BYTE";
+            case TypeIds.SHORT_ARRAY -> "JAVA_SHORT_UNALIGNED";
+            case TypeIds.CHAR_ARRAY -> "JAVA_CHAR_UNALIGNED";
+            case TypeIds.INT_ARRAY -> "JAVA_INT_UNALIGNED";
+            case TypeIds.LONG_ARRAY -> "JAVA_LONG_UNALIGNED";
+            case TypeIds.FLOAT_ARRAY -> "JAVA_FLOAT_UNALIGNED";
+            case TypeIds.DOUBLE_ARRAY -> "JAVA_DOUBLE_UNALIGNED";
+            default -> throw new IllegalArgumentException("not an inline kind: " + typeId);
+        };
+    }
+
+    private static ClassDesc layoutType(String layoutField) {
+        String kind = layoutField.substring("JAVA_".length()).replace("_UNALIGNED", "");
+        return ClassDesc.of("java.lang.foreign.ValueLayout$Of" + kind.charAt(0) + kind.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.permafrost.types;
+
+import dev.permafrost.layout.StoreFormat;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Zero-copy access to one {@code int} field of a stored type: one read of the mapped memory at
+ * a fixed offset, computed when the accessor was made. The offset given must be an object of
+ * the accessor's type (from {@link RecordType#write}, a root, or a reference field): the
+ * accessor does not read the header to check, so that it costs no more than the read itself.
+ */
+public final class IntField {
+    private static final ValueLayout.OfInt LAYOUT = StoreFormat.INT;
+
+    private final MemorySegment memory;
+    private final long fieldOffset;
+    private final String name;
+
+    IntField(MemorySegment memory, long fieldOffset, String name) {
+        this.memory = memory;
+        this.fieldOffset = fieldOffset;
+        this.name = name;
+    }
+
+    /**
+     * Reads the field.
+     *
+     * @param objectOffset an object of the accessor's type
+     * @return the field's value
+     */
+    public int get(long objectOffset) {
+        return memory.get(LAYOUT, objectOffset + fieldOffset);
+    }
+
+    /** {@return the field's name} */
+    public String name() {
+        return name;
+    }
+
+    /** {@return the field's offset from the start of an object (its header), bytes} */
+    public long fieldOffset() {
+        return fieldOffset;
+    }
+}

@@ -1,0 +1,354 @@
+package dev.permafrost.types;
+
+import dev.permafrost.error.StoreFullException;
+import dev.permafrost.error.TypeMismatchException;
+import dev.permafrost.layout.ArrayDescriptor;
+import dev.permafrost.layout.FieldKinds;
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.StructDescriptor;
+import dev.permafrost.layout.TypeEntryDescriptor.FieldEntry;
+import dev.permafrost.layout.TypeIds;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Array;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * A record class bound to a stored type: writes instances into the store, reads them back as
+ * heap records, and makes zero-copy accessors for single fields. Made by {@link Types#register}.
+ *
+ * <p>Encoding: primitives in place; strings and primitive arrays inline in the object's own
+ * tail (one object, one header, one count); nested records, record arrays and string arrays as
+ * objects of their own, written with the record and owned by its field; {@link Ref} fields as
+ * counted references to objects that already exist. See {@code docs/FORMAT.md}.
+ *
+ * <p>Thread rules: immutable once registered; every method is safe from any thread. Hot paths:
+ * {@link #read} (a generated decoder, no reflection) and the accessors.
+ *
+ * @param <R> the record class
+ */
+public final class RecordType<R extends Record> {
+    private final Types types;
+    private final Class<R> recordClass;
+    private final List<Component> components;
+    private final MethodHandles.Lookup lookup;
+    private final MemorySegment memory;
+    private StructLayout layout;
+    private FieldEntry[] fields;
+    private RecordType<?>[] targets;
+    private LongFunction<R> decoder;
+    private TypeInfo info;
+
+    RecordType(Types types, Class<R> recordClass, List<Component> components, MethodHandles.Lookup lookup, MemorySegment memory) {
+        this.types = types;
+        this.recordClass = recordClass;
+        this.components = components;
+        this.lookup = lookup;
+        this.memory = memory;
+    }
+
+    List<Component> components() {
+        return components;
+    }
+
+    /** Called once the stored layout and every referenced record type are known; generates the decoder. */
+    void link(StructLayout stored, RecordType<?>[] referenced) {
+        this.layout = stored;
+        this.targets = referenced;
+        this.fields = new FieldEntry[components.size()];
+        List<DecoderGenerator.Slot> slots = new ArrayList<>();
+        List<LongFunction<?>> nested = new ArrayList<>();
+        for (int i = 0; i < components.size(); i++) {
+            Component c = components.get(i);
+            FieldEntry field = stored.field(c.name());
+            fields[i] = field;
+            int nestedIndex = -1;
+            if (field.kind() == FieldKinds.REFERENCE) {
+                nestedIndex = nested.size();
+                nested.add(nestedDecoder(c, referenced[i]));
+            }
+            slots.add(new DecoderGenerator.Slot(c.type(), field.kind(), ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset(),
+                    field.referencedTypeId(), nestedIndex));
+        }
+        this.decoder = DecoderGenerator.generate(lookup, recordClass, slots, memory, nested.toArray(LongFunction<?>[]::new));
+        this.info = types.info(stored);
+    }
+
+    private LongFunction<?> nestedDecoder(Component c, RecordType<?> target) {
+        return switch (c.shape()) {
+            case RECORD -> reference -> reference == 0 ? null : target.read(reference);
+            case REF -> reference -> reference == 0 ? null : new Ref<>(reference);
+            case RECORD_ARRAY -> reference -> {
+                if (reference == 0) {
+                    return null;
+                }
+                long[] elements = types.readReferenceArray(reference);
+                Object array = Array.newInstance(c.target(), elements.length);
+                for (int i = 0; i < elements.length; i++) {
+                    Array.set(array, i, elements[i] == 0 ? null : target.read(elements[i]));
+                }
+                return array;
+            };
+            case STRING_ARRAY -> reference -> {
+                if (reference == 0) {
+                    return null;
+                }
+                long[] elements = types.readReferenceArray(reference);
+                String[] array = new String[elements.length];
+                for (int i = 0; i < elements.length; i++) {
+                    array[i] = elements[i] == 0 ? null : types.readString(elements[i]);
+                }
+                return array;
+            };
+            default -> throw new IllegalStateException("component '" + c.name() + "' is not a reference");
+        };
+    }
+
+    /** {@return the record class} */
+    public Class<R> recordClass() {
+        return recordClass;
+    }
+
+    /** {@return the stored type's id} */
+    public int typeId() {
+        return layout.typeId();
+    }
+
+    /** {@return the stored type's name} */
+    public String name() {
+        return layout.name();
+    }
+
+    /** {@return the stored type, as its descriptor says} */
+    public TypeInfo info() {
+        return info;
+    }
+
+    /**
+     * Returns whether the object is of this type.
+     *
+     * @param objectOffset a live object
+     * @return whether its header carries this type's id
+     */
+    public boolean isInstance(long objectOffset) {
+        return types.typeIdAt(objectOffset) == layout.typeId();
+    }
+
+    /**
+     * Writes a record as a new object with a reference count of 1, which the caller owns
+     * (hand it to {@link Types#setRoot}, a {@link Ref} field, or release it). Strings and
+     * primitive arrays go inline; nested records, record arrays and string arrays become objects
+     * of their own owned by the new object; each {@link Ref} is retained.
+     *
+     * @param value the record
+     * @return the new object's offset
+     * @throws StoreFullException      if there is no room (nothing is left allocated)
+     * @throws TypeMismatchException   if a {@link Ref} names an object of another type than its field's
+     * @throws dev.permafrost.error.StoreStateException if the store is read-only or closed
+     */
+    public long write(R value) {
+        if (value == null) {
+            throw new NullPointerException("cannot write a null " + recordClass.getName());
+        }
+        int n = components.size();
+        Object[] values = new Object[n];
+        long[] inlineAt = new long[n];
+        long[] references = new long[n];
+        long tail = layout.entry.fixedBytes();
+        for (int i = 0; i < n; i++) {
+            values[i] = components.get(i).get(value);
+            if (fields[i].kind() == FieldKinds.INLINE && values[i] != null) {
+                if (values[i] instanceof String s) {
+                    values[i] = s.getBytes(StandardCharsets.UTF_8);
+                }
+                int elementBytes = ArrayDescriptor.elementBytes(fields[i].referencedTypeId());
+                tail = (tail + elementBytes - 1) & -elementBytes;
+                inlineAt[i] = tail;
+                tail += (long) Array.getLength(values[i]) * elementBytes;
+            }
+        }
+        if (tail > StructDescriptor.MAX_STRUCT_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("a " + recordClass.getName() + " of " + tail
+                    + " bytes is larger than a struct may be (4 GiB of inline strings and arrays)");
+        }
+        long object = 0;
+        try {
+            for (int i = 0; i < n; i++) {
+                if (fields[i].kind() == FieldKinds.REFERENCE && values[i] != null) {
+                    references[i] = writeReference(components.get(i), fields[i], targets[i], values[i]);
+                }
+            }
+            object = types.store().allocate(layout.typeId(), tail);
+        } finally {
+            if (object == 0) {
+                for (long reference : references) {
+                    if (reference != 0) {
+                        types.store().release(reference);
+                    }
+                }
+            }
+        }
+        long payload = object + ObjectHeaderDescriptor.LENGTH;
+        for (int i = 0; i < n; i++) {
+            long at = payload + fields[i].payloadOffset();
+            Object v = values[i];
+            switch (fields[i].kind()) {
+                case FieldKinds.BOOLEAN -> memory.set(ValueLayout.JAVA_BOOLEAN, at, (Boolean) v);
+                case FieldKinds.BYTE -> memory.set(ValueLayout.JAVA_BYTE, at, (Byte) v);
+                case FieldKinds.SHORT -> memory.set(Types.SHORT, at, (Short) v);
+                case FieldKinds.CHAR -> memory.set(Types.CHAR, at, (Character) v);
+                case FieldKinds.INT -> memory.set(StoreFormat.INT, at, (Integer) v);
+                case FieldKinds.LONG -> memory.set(StoreFormat.LONG, at, (Long) v);
+                case FieldKinds.FLOAT -> memory.set(Types.FLOAT, at, (Float) v);
+                case FieldKinds.DOUBLE -> memory.set(Types.DOUBLE, at, (Double) v);
+                case FieldKinds.REFERENCE -> memory.set(StoreFormat.LONG, at, references[i]);
+                case FieldKinds.INLINE -> {
+                    if (v != null) {
+                        int lengthBytes = Types.copyArray(v, memory, payload + inlineAt[i]);
+                        memory.set(StoreFormat.LONG, at, StructDescriptor.inlineSlot(inlineAt[i], lengthBytes));
+                    }
+                }
+                default -> throw new IllegalStateException("unknown field kind " + fields[i].kind());
+            }
+        }
+        return object;
+    }
+
+    private long writeReference(Component c, FieldEntry field, RecordType<?> target, Object value) {
+        return switch (c.shape()) {
+            case RECORD -> target.writeUnchecked(value);
+            case REF -> {
+                long offset = ((Ref<?>) value).offset();
+                types.checkReferenceTarget(offset, field.referencedTypeId(), name() + "." + c.name());
+                types.store().retain(offset);
+                yield offset;
+            }
+            case RECORD_ARRAY -> writeArrayOf(target.typeId(), (Object[]) value, target::writeUnchecked);
+            case STRING_ARRAY -> writeArrayOf(TypeIds.STRING, (String[]) value, v -> types.writeString((String) v));
+            default -> throw new IllegalStateException("component '" + c.name() + "' is not a reference");
+        };
+    }
+
+    /** Writes each element as an object of its own, then a reference array that adopts them. */
+    private long writeArrayOf(int elementTypeId, Object[] array, java.util.function.ToLongFunction<Object> writer) {
+        long[] elements = new long[array.length];
+        try {
+            for (int i = 0; i < array.length; i++) {
+                elements[i] = array[i] == null ? 0 : writer.applyAsLong(array[i]);
+            }
+            return types.adoptReferenceArray(elementTypeId, elements);
+        } catch (RuntimeException e) {
+            types.releaseAll(elements);
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private long writeUnchecked(Object value) {
+        return write((R) value);
+    }
+
+    /**
+     * Reads an object back as a new heap record (a copy). Nested records and arrays are read
+     * too; {@link Ref} fields are not followed.
+     *
+     * @param objectOffset an object of this type
+     * @return the record
+     * @throws TypeMismatchException if the object is of another type
+     */
+    public R read(long objectOffset) {
+        int found = types.typeIdAt(objectOffset);
+        if (found != layout.typeId()) {
+            throw types.notOfType(objectOffset, found, layout.name());
+        }
+        return decoder.apply(objectOffset);
+    }
+
+    /**
+     * Reads the object a reference names.
+     *
+     * @param ref a reference to an object of this type
+     * @return the record, or {@code null} for a null reference
+     */
+    public R read(Ref<? extends R> ref) {
+        return ref == null ? null : read(ref.offset());
+    }
+
+    /**
+     * Returns an accessor for an {@code int} field.
+     *
+     * @param fieldName the record component's name
+     * @return the accessor
+     * @throws IllegalArgumentException if the type has no {@code int} field of that name
+     */
+    public IntField intField(String fieldName) {
+        return new IntField(memory, fieldOffset(fieldName, FieldKinds.INT), fieldName);
+    }
+
+    /**
+     * Returns an accessor for a {@code long} field.
+     *
+     * @param fieldName the record component's name
+     * @return the accessor
+     * @throws IllegalArgumentException if the type has no {@code long} field of that name
+     */
+    public LongField longField(String fieldName) {
+        return new LongField(memory, fieldOffset(fieldName, FieldKinds.LONG), fieldName);
+    }
+
+    /**
+     * Returns an accessor for a {@code double} field.
+     *
+     * @param fieldName the record component's name
+     * @return the accessor
+     * @throws IllegalArgumentException if the type has no {@code double} field of that name
+     */
+    public DoubleField doubleField(String fieldName) {
+        return new DoubleField(memory, fieldOffset(fieldName, FieldKinds.DOUBLE), fieldName);
+    }
+
+    /**
+     * Returns an accessor for a {@code String} field.
+     *
+     * @param fieldName the record component's name
+     * @return the accessor
+     * @throws IllegalArgumentException if the type has no string field of that name
+     */
+    public StringField stringField(String fieldName) {
+        long offset = fieldOffset(fieldName, FieldKinds.INLINE);
+        if (layout.field(fieldName).referencedTypeId() != TypeIds.STRING) {
+            throw new IllegalArgumentException("field '" + fieldName + "' of " + name() + " is not a string");
+        }
+        return new StringField(memory, offset, fieldName);
+    }
+
+    /**
+     * Returns an accessor for a reference field (a nested record, array or {@link Ref}).
+     *
+     * @param fieldName the record component's name
+     * @return the accessor
+     * @throws IllegalArgumentException if the type has no reference field of that name
+     */
+    public ReferenceField referenceField(String fieldName) {
+        return new ReferenceField(memory, fieldOffset(fieldName, FieldKinds.REFERENCE), fieldName);
+    }
+
+    private long fieldOffset(String fieldName, int kind) {
+        FieldEntry field = layout.field(fieldName);
+        if (field == null || field.kind() != kind) {
+            throw new IllegalArgumentException(name() + " has no " + FieldKinds.name(kind) + " field '" + fieldName + "'"
+                    + (field == null ? "" : ": it is " + FieldKinds.name(field.kind())));
+        }
+        return ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset();
+    }
+
+    @Override
+    public String toString() {
+        return "RecordType[" + recordClass.getName() + " as type " + layout.typeId() + "]";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.permafrost.types;
+
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.StructDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Zero-copy access to one string field of a stored type (an {@link FieldKind#INLINE} field whose
+ * UTF-8 bytes live in the object's tail). {@link #contentEquals} compares with a Java string
+ * without allocating. As with every accessor, the offset given must be an object of the
+ * accessor's type; the header is not read.
+ */
+public final class StringField {
+    private final MemorySegment memory;
+    private final long slotOffset;
+    private final String name;
+
+    StringField(MemorySegment memory, long slotOffset, String name) {
+        this.memory = memory;
+        this.slotOffset = slotOffset;
+        this.name = name;
+    }
+
+    /**
+     * Decodes the field into a heap string.
+     *
+     * @param objectOffset an object of the accessor's type
+     * @return the string, or {@code null}
+     */
+    public String get(long objectOffset) {
+        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        if (slot == 0) {
+            return null;
+        }
+        byte[] bytes = new byte[StructDescriptor.inlineLength(slot)];
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, bytesOffset(objectOffset, slot), bytes, 0, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Compares the field with a string without allocating.
+     *
+     * @param objectOffset an object of the accessor's type
+     * @param s            the string to compare with, or {@code null}
+     * @return whether the field holds exactly that string ({@code null} equals only {@code null})
+     */
+    public boolean contentEquals(long objectOffset, String s) {
+        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        if (slot == 0 || s == null) {
+            return slot == 0 && s == null;
+        }
+        return Utf8.equals(memory, bytesOffset(objectOffset, slot), StructDescriptor.inlineLength(slot), s);
+    }
+
+    /**
+     * Returns the field's UTF-8 bytes, zero-copy: read-only when the object is immortal.
+     *
+     * @param objectOffset an object of the accessor's type
+     * @return the bytes, or {@code null} if the field is null
+     */
+    public MemorySegment bytes(long objectOffset) {
+        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        if (slot == 0) {
+            return null;
+        }
+        MemorySegment bytes = memory.asSlice(bytesOffset(objectOffset, slot), StructDescriptor.inlineLength(slot));
+        return memory.get(StoreFormat.LONG, objectOffset) < 0 ? bytes.asReadOnly() : bytes;
+    }
+
+    /**
+     * Returns the length of the field's UTF-8 encoding, or -1 if it is null.
+     *
+     * @param objectOffset an object of the accessor's type
+     * @return bytes, or -1 for null
+     */
+    public int byteLength(long objectOffset) {
+        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        return slot == 0 ? -1 : StructDescriptor.inlineLength(slot);
+    }
+
+    /** {@return the field's name} */
+    public String name() {
+        return name;
+    }
+
+    private static long bytesOffset(long objectOffset, long slot) {
+        return objectOffset + ObjectHeaderDescriptor.LENGTH + StructDescriptor.inlineOffset(slot);
+    }
+}

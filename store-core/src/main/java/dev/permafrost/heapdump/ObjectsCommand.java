@@ -3,12 +3,9 @@ package dev.permafrost.heapdump;
 import static dev.permafrost.layout.StoreFormat.LONG;
 
 import dev.permafrost.layout.ObjectHeaderDescriptor;
-import dev.permafrost.layout.RootTableDescriptor;
 import dev.permafrost.layout.TypeIds;
-import dev.permafrost.layout.TypeTableDescriptor;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,9 +35,6 @@ final class ObjectsCommand extends StoreCommand {
             description = "Show at most N objects (default: ${DEFAULT-VALUE}; 0 for all).")
     long limit;
 
-    /** Bytes of a payload shown before it is cut. */
-    static final int PREVIEW_BYTES = 24;
-
     private record Row(long offset, long countWord, long meta) {
     }
 
@@ -67,7 +61,7 @@ final class ObjectsCommand extends StoreCommand {
                 Tables.Root named = tables.roots().stream().filter(r -> r.name().equals(root)).findFirst()
                         .orElseThrow(() -> new ParameterException(spec.commandLine(), "no root \"" + root + "\" in " + file
                                 + "; its roots: " + tables.roots().stream().map(Tables.Root::name).toList()));
-                reachable(image, named.objectOffset(), wanted, max, rows, more);
+                reachable(image, new References(tables), named.objectOffset(), wanted, max, rows, more);
             } else {
                 HeapScan.walk(image, progress("objects", image.bumpOffset()), (offset, count, meta, blockBytes) -> {
                         if (count != ObjectHeaderDescriptor.FREE_COUNT && (wanted < 0 || ObjectHeaderDescriptor.typeId(meta) == wanted)) {
@@ -85,7 +79,7 @@ final class ObjectsCommand extends StoreCommand {
     }
 
     /** Breadth first from a root, through the references the CLI can find. */
-    private static void reachable(StoreImage image, long start, int wanted, long max, List<Row> rows, boolean[] more) {
+    private static void reachable(StoreImage image, References refs, long start, int wanted, long max, List<Row> rows, boolean[] more) {
         if (start == 0) {
             return;
         }
@@ -105,7 +99,7 @@ final class ObjectsCommand extends StoreCommand {
                 }
                 rows.add(new Row(offset, count, meta));
             }
-            References.forEach(memory, offset, meta, (field, target, expected) -> {
+            refs.forEach(memory, offset, meta, (field, target, expected) -> {
                 if (seen.size() < Integer.MAX_VALUE && image.isHeapOffset(target) && seen.add(target)) {
                     long targetMeta = memory.get(LONG, target + ObjectHeaderDescriptor.META_OFFSET);
                     if (memory.get(LONG, target) != 0 && ObjectHeaderDescriptor.typeId(targetMeta) != TypeIds.INVALID
@@ -118,7 +112,7 @@ final class ObjectsCommand extends StoreCommand {
     }
 
     private void print(StoreImage image, Tables tables, List<Row> rows, boolean more) {
-        MemorySegment memory = image.memory();
+        ObjectText text = new ObjectText(image, tables);
         if (common.json) {
             Json json = startJson(file).key("objects").beginArray();
             for (Row r : rows) {
@@ -132,7 +126,7 @@ final class ObjectsCommand extends StoreCommand {
                 } else {
                     json.value(r.countWord());
                 }
-                json.field("content", content(memory, tables, r.offset(), id, payloadBytes)).endObject();
+                json.field("content", text.content(r.offset(), r.meta())).endObject();
             }
             json.endArray().field("shown", rows.size()).field("truncated", more).endObject();
             printJson(json);
@@ -145,66 +139,9 @@ final class ObjectsCommand extends StoreCommand {
             long payloadBytes = ObjectHeaderDescriptor.payloadBytes(r.meta());
             out.printf("%-14s %-18s %12d %10s  %s%n", Units.hex(r.offset()), tables.typeName(id), payloadBytes,
                     r.countWord() < 0 ? "immortal" : Long.toString(r.countWord()),
-                    content(memory, tables, r.offset(), id, payloadBytes));
+                    text.content(r.offset(), r.meta()));
         }
         out.printf("%d object(s)%s%n", rows.size(), more ? " shown; more match (raise --limit, 0 for all)" : "");
         out.flush();
-    }
-
-    /**
-     * Returns an object's content on one line: the entries of tables, text as a quoted string,
-     * other bytes as hex; cut after {@link #PREVIEW_BYTES} bytes.
-     */
-    static String content(MemorySegment memory, Tables tables, long offset, int typeId, long payloadBytes) {
-        MemorySegment payload = memory.asSlice(offset + ObjectHeaderDescriptor.LENGTH, payloadBytes);
-        if (typeId == TypeIds.TYPE_TABLE && payloadBytes >= TypeTableDescriptor.ENTRIES_OFFSET) {
-            return "types=" + TypeTableDescriptor.count(payload);
-        }
-        if (typeId == TypeIds.ROOT_TABLE && payloadBytes >= RootTableDescriptor.ENTRIES_OFFSET) {
-            StringBuilder s = new StringBuilder("roots={");
-            for (Tables.Root r : tables.roots()) {
-                s.append(s.length() > 7 ? ", " : "").append(r.name()).append("->").append(Units.hex(r.objectOffset()));
-                if (s.length() > 200) {
-                    s.append(", ...");
-                    break;
-                }
-            }
-            return s.append('}').toString();
-        }
-        return preview(payload);
-    }
-
-    /**
-     * Returns a payload as text if it is printable UTF-8, as hex otherwise, cut after {@link #PREVIEW_BYTES} bytes.
-     *
-     * @param payload the bytes
-     * @return the preview
-     */
-    static String preview(MemorySegment payload) {
-        int shown = (int) Math.min(PREVIEW_BYTES, payload.byteSize());
-        byte[] bytes = payload.asSlice(0, shown).toArray(ValueLayout.JAVA_BYTE);
-        String cut = payload.byteSize() > shown ? "... (" + payload.byteSize() + " bytes)" : "";
-        if (shown > 0 && isText(bytes)) {
-            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replace("\uFFFD", "");
-            return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" + cut;
-        }
-        StringBuilder hex = new StringBuilder("hex:");
-        for (byte b : bytes) {
-            hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return (shown == 0 ? "(empty)" : hex.toString()) + cut;
-    }
-
-    private static boolean isText(byte[] bytes) {
-        int printable = 0;
-        for (byte b : bytes) {
-            if (b == 0) {
-                return false;
-            }
-            if (b >= 0x20 && b < 0x7F || (b & 0x80) != 0) {
-                printable++;
-            }
-        }
-        return printable == bytes.length;
     }
 }

@@ -1,17 +1,23 @@
 package dev.permafrost.heapdump;
 
+import dev.permafrost.layout.ArrayDescriptor;
+import dev.permafrost.layout.FieldKinds;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.RootTableDescriptor;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeEntryDescriptor;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.layout.TypeTableDescriptor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where the references inside an object are, for every type whose layout the CLI knows: the
- * type table (entries point at type descriptors), the root table (names and objects), untyped
- * blocks (none). Reports each reference with the offset of the field holding it, so findings
- * can name both ends.
+ * Where the references inside an object are, from the store's own description of its types:
+ * the type table (entries point at type descriptors), the root table (names are strings,
+ * objects anything), reference arrays (their element type), user structs (their
+ * {@link FieldKinds#REFERENCE} fields, of the type the descriptor names). Strings, primitive
+ * arrays, descriptors and untyped blocks hold none. Reports each reference with the offset of
+ * the field holding it, so findings can name both ends. Counts and field offsets read from an
+ * object are clamped to its payload, so a damaged object is never read past its block.
  */
 final class References {
     /** Receives one reference. */
@@ -27,7 +33,10 @@ final class References {
         void reference(long fieldOffset, long target, int expectedType);
     }
 
-    private References() {
+    private final Tables tables;
+
+    References(Tables tables) {
+        this.tables = tables;
     }
 
     /**
@@ -36,34 +45,54 @@ final class References {
      * @param typeId a type id
      * @return whether {@link #forEach} reports every reference such an object holds
      */
-    static boolean knows(int typeId) {
-        return typeId == TypeIds.RAW || typeId == TypeIds.TYPE_TABLE || typeId == TypeIds.ROOT_TABLE;
+    boolean knows(int typeId) {
+        return typeId < TypeIds.FIRST_USER_TYPE_ID ? typeId <= TypeIds.REFERENCE_ARRAY : tables.entry(typeId) != null;
     }
 
     /**
-     * Returns whether objects of this type may hold references the CLI can find.
+     * Returns whether objects of this type may hold references.
      *
      * @param typeId a type id
      * @return whether {@link #forEach} may report anything for such an object
      */
-    static boolean holdsReferences(int typeId) {
-        return typeId == TypeIds.TYPE_TABLE || typeId == TypeIds.ROOT_TABLE;
+    boolean holdsReferences(int typeId) {
+        if (typeId == TypeIds.TYPE_TABLE || typeId == TypeIds.ROOT_TABLE || typeId == TypeIds.REFERENCE_ARRAY) {
+            return true;
+        }
+        TypeEntryDescriptor.TypeEntry entry = tables.entry(typeId);
+        return entry != null && entry.fields().stream().anyMatch(f -> f.kind() == FieldKinds.REFERENCE);
     }
 
     /**
-     * Reports the references an object holds. Counts read from the object are clamped to its
-     * payload, so a damaged table is never read past its block.
+     * Reports the references an object holds.
      *
      * @param memory       the store, from offset 0
      * @param objectOffset the object
      * @param meta         its meta word
      * @param sink         receives each non-null reference
      */
-    static void forEach(MemorySegment memory, long objectOffset, long meta, Sink sink) {
+    void forEach(MemorySegment memory, long objectOffset, long meta, Sink sink) {
         int typeId = ObjectHeaderDescriptor.typeId(meta);
         long payloadBytes = ObjectHeaderDescriptor.payloadBytes(meta);
         long payload = objectOffset + ObjectHeaderDescriptor.LENGTH;
-        if (typeId == TypeIds.TYPE_TABLE && payloadBytes >= TypeTableDescriptor.ENTRIES_OFFSET) {
+        if (typeId >= TypeIds.FIRST_USER_TYPE_ID) {
+            TypeEntryDescriptor.TypeEntry entry = tables.entry(typeId);
+            if (entry == null) {
+                return;
+            }
+            for (TypeEntryDescriptor.FieldEntry f : entry.fields()) {
+                if (f.kind() == FieldKinds.REFERENCE && f.payloadOffset() + 8L <= payloadBytes) {
+                    report(memory, payload + f.payloadOffset(), f.referencedTypeId() == 0 ? -1 : f.referencedTypeId(), sink);
+                }
+            }
+        } else if (typeId == TypeIds.REFERENCE_ARRAY && payloadBytes >= ArrayDescriptor.REFERENCES_OFFSET) {
+            int element = memory.get(StoreFormat.INT, payload + ArrayDescriptor.ELEMENT_TYPE_OFFSET);
+            long length = (payloadBytes - ArrayDescriptor.REFERENCES_OFFSET) / ArrayDescriptor.REFERENCE_BYTES;
+            for (long i = 0; i < length; i++) {
+                report(memory, payload + ArrayDescriptor.REFERENCES_OFFSET + ArrayDescriptor.REFERENCE_BYTES * i,
+                        element == 0 ? -1 : element, sink);
+            }
+        } else if (typeId == TypeIds.TYPE_TABLE && payloadBytes >= TypeTableDescriptor.ENTRIES_OFFSET) {
             long count = entries(memory, payload, TypeTableDescriptor.COUNT_OFFSET, payloadBytes,
                     TypeTableDescriptor.ENTRIES_OFFSET, TypeTableDescriptor.ENTRY_LENGTH);
             for (long i = 0; i < count; i++) {
@@ -75,7 +104,7 @@ final class References {
                     RootTableDescriptor.ENTRIES_OFFSET, RootTableDescriptor.ENTRY_LENGTH);
             for (long i = 0; i < count; i++) {
                 long entry = payload + RootTableDescriptor.ENTRIES_OFFSET + RootTableDescriptor.ENTRY_LENGTH * i;
-                report(memory, entry + RootTableDescriptor.ENTRY_NAME_OFFSET, -1, sink);
+                report(memory, entry + RootTableDescriptor.ENTRY_NAME_OFFSET, TypeIds.STRING, sink);
                 report(memory, entry + RootTableDescriptor.ENTRY_OBJECT_OFFSET, -1, sink);
             }
         }

@@ -6,6 +6,7 @@ import dev.permafrost.error.CorruptStoreException;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.RootTableDescriptor;
+import dev.permafrost.layout.TypeEntryDescriptor;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.layout.TypeTableDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -27,6 +28,7 @@ final class Tables {
     }
 
     private final Map<Integer, String> typeNames = new LinkedHashMap<>();
+    private final Map<Integer, TypeEntryDescriptor.TypeEntry> entries = new LinkedHashMap<>();
     private final long typeTableOffset;
     private final int typeCount;
     private final long[] descriptorOffsets;
@@ -36,6 +38,11 @@ final class Tables {
         this.typeTableOffset = typeTableOffset;
         this.typeCount = descriptorOffsets.length;
         this.descriptorOffsets = descriptorOffsets;
+    }
+
+    /** {@return tables of a store that has none} */
+    static Tables empty() {
+        return new Tables(0, new long[0]);
     }
 
     /**
@@ -65,6 +72,20 @@ final class Tables {
             }
         }
         Tables tables = new Tables(typeTable, descriptors);
+        for (int i = 0; i < descriptors.length; i++) {
+            if (descriptors[i] == 0) {
+                continue;
+            }
+            MemorySegment payload = payload(image, descriptors[i], TypeIds.TYPE_DESCRIPTOR, "type descriptor " + i, typeTable);
+            TypeEntryDescriptor.TypeEntry entry = TypeEntryDescriptor.decode(payload, image.path(), descriptors[i]);
+            if (entry.typeId() != TypeIds.FIRST_USER_TYPE_ID + i) {
+                throw new CorruptStoreException(image.path(), descriptors[i] + ObjectHeaderDescriptor.LENGTH
+                        + TypeEntryDescriptor.TYPE_ID_OFFSET, "type descriptor " + i + " names type id " + entry.typeId()
+                        + ", its place in the type table says " + (TypeIds.FIRST_USER_TYPE_ID + i));
+            }
+            tables.typeNames.put(entry.typeId(), entry.name());
+            tables.entries.put(entry.typeId(), entry);
+        }
         long rootTable = image.committed().rootTableOffset();
         if (rootTable != 0) {
             MemorySegment payload = payload(image, rootTable, TypeIds.ROOT_TABLE, "the root table",
@@ -116,7 +137,7 @@ final class Tables {
                 return e.getKey();
             }
         }
-        for (int id = TypeIds.RAW; id <= TypeIds.ROOT_TABLE; id++) {
+        for (int id = TypeIds.RAW; id < TypeIds.FIRST_USER_TYPE_ID; id++) {
             if (TypeIds.builtinName(id).equals(spec)) {
                 return id;
             }
@@ -128,6 +149,16 @@ final class Tables {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * Returns a user type's description.
+     *
+     * @param typeId a type id
+     * @return its entry in the type table, or {@code null}
+     */
+    TypeEntryDescriptor.TypeEntry entry(int typeId) {
+        return entries.get(typeId);
     }
 
     /** {@return the type table's offset, or 0 if the store has none} */

@@ -8,6 +8,7 @@ import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeEntryDescriptor;
 import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ final class Verifier {
     private final List<String> checked = new ArrayList<>();
     private long findingCount;
     private Tables tables;
+    private References refs;
     private BlockIndex index;
     private final Census census = new Census();
     private long walkedEndOffset;
@@ -72,6 +74,7 @@ final class Verifier {
             add(e.offset(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
             tables = null;
         }
+        refs = new References(tables != null ? tables : Tables.empty());
         walk(progress.of("verify: headers", image.bumpOffset()));
         if (walkComplete) {
             checkCounts();
@@ -174,12 +177,18 @@ final class Verifier {
                 } else if (frozen) {
                     add(offset, "mortal object (count " + count + ") in the frozen region: freeze makes every object immortal");
                 }
-                if (typeId > TypeIds.ROOT_TABLE && typeId < TypeIds.FIRST_USER_TYPE_ID) {
-                    add(offset, "type id " + typeId + " is reserved (ids 5 to 63 are kept for built-in kinds)");
+                if (typeId > TypeIds.REFERENCE_ARRAY && typeId < TypeIds.FIRST_USER_TYPE_ID) {
+                    add(offset, "type id " + typeId + " is reserved (ids " + (TypeIds.REFERENCE_ARRAY + 1) + " to "
+                            + (TypeIds.FIRST_USER_TYPE_ID - 1) + " are kept for built-in kinds)");
                 } else if (typeId >= TypeIds.FIRST_USER_TYPE_ID && hasTypeTable && tables.descriptorOffset(typeId) == 0) {
                     add(offset, "type id " + typeId + " has no entry in the type table (" + tables.typeCount() + " types)");
                 }
-                if (!References.knows(typeId)) {
+                TypeEntryDescriptor.TypeEntry entry = tables != null ? tables.entry(typeId) : null;
+                if (entry != null && ObjectHeaderDescriptor.payloadBytes(meta) < entry.fixedBytes()) {
+                    add(offset, "payload of " + ObjectHeaderDescriptor.payloadBytes(meta) + " bytes is shorter than the "
+                            + entry.fixedBytes() + "-byte fixed part of its type " + entry.name());
+                }
+                if (!refs.knows(typeId)) {
                     allReferencesKnown = false;
                 }
             });
@@ -280,7 +289,7 @@ final class Verifier {
     }
 
     private void checkReferences() {
-        boolean anyHolder = census.types().stream().anyMatch(t -> References.holdsReferences(t.typeId));
+        boolean anyHolder = census.types().stream().anyMatch(t -> refs.holdsReferences(t.typeId));
         int[] inbound = new int[anyHolder ? index.blocks() : 0];
         References.Sink sink = (field, target, expectedType) -> {
             references++;
@@ -308,7 +317,7 @@ final class Verifier {
         if (anyHolder) { // one more pass, only when some object can hold references
             HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
                 if (count != ObjectHeaderDescriptor.FREE_COUNT) {
-                    References.forEach(memory, offset, meta, sink);
+                    refs.forEach(memory, offset, meta, sink);
                 }
             });
         }
@@ -378,7 +387,7 @@ final class Verifier {
         push.accept(slot.rootTableOffset());
         while (size[0] > 0) {
             long object = stackRef[0][--size[0]];
-            References.forEach(memory, object, memory.get(LONG, object + ObjectHeaderDescriptor.META_OFFSET),
+            refs.forEach(memory, object, memory.get(LONG, object + ObjectHeaderDescriptor.META_OFFSET),
                     (field, target, expected) -> push.accept(target));
         }
         long[] leaks = {0};

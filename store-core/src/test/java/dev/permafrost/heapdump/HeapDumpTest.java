@@ -86,14 +86,14 @@ class HeapDumpTest {
         Run bytes = run("histo", f.toString());
         assertThat(bytes.code()).isZero();
         String[] lines = bytes.out().split("\n");
-        assertThat(lines[1]).contains("type#65");          // blobs: most bytes
-        assertThat(lines[lines.length - 1]).contains("Total (3 types)").contains(String.format("%,d", w.objects()));
+        assertThat(lines[1]).contains("byte[]");          // blobs: most bytes
+        assertThat(lines[lines.length - 1]).contains("Total (5 types)").contains(String.format("%,d", w.objects()));
         Run count = run("histo", f.toString(), "--sort", "count", "--top", "1", "--json");
         assertThat(count.code()).isZero();
         assertThat(count.out()).startsWith("{\"command\":\"histo\",")
-                .contains("\"types\":[{\"type\":\"type#64\",\"type_id\":64,\"objects\":" + w.points() + ",\"bytes\":32000,")
-                .doesNotContain("type#65")
-                .contains("\"total\":{\"types\":3,\"objects\":" + w.objects() + ",");
+                .contains("\"types\":[{\"type\":\"Point\",\"type_id\":64,\"objects\":" + w.points() + ",\"bytes\":32000,")
+                .doesNotContain("byte[]")
+                .contains("\"total\":{\"types\":5,\"objects\":" + w.objects() + ",");
     }
 
     @Test
@@ -103,26 +103,27 @@ class HeapDumpTest {
         Run json = run("refcounts", f.toString(), "--json");
         assertThat(json.code()).isZero();
         // points were retained i % 5 times: counts 1 (200), 2..3 (400), 4..5 (400)
-        assertThat(json.out()).contains("{\"type\":\"type#64\",\"type_id\":64,\"objects\":1000,\"immortal\":0,\"mortal\":1000,"
+        assertThat(json.out()).contains("{\"type\":\"Point\",\"type_id\":64,\"objects\":1000,\"immortal\":0,\"mortal\":1000,"
                 + "\"mortal_counts_log2\":[{\"from\":1,\"to\":1,\"objects\":200},{\"from\":2,\"to\":3,\"objects\":400},"
                 + "{\"from\":4,\"to\":7,\"objects\":400}]}");
         Path g = dir.resolve("f.pf");
         StoreFixtures.mixed(g, true);
         Run frozen = run("refcounts", g.toString());
-        assertThat(frozen.out()).contains("type#64: 1,000 objects, 1,000 immortal, 0 mortal");
+        assertThat(frozen.out()).contains("Point: 1,000 objects, 1,000 immortal, 0 mortal");
     }
 
     @Test
     void objectsListsOffsetsTypesCountsAndContent() {
         Path f = dir.resolve("s.pf");
         StoreFixtures.Written w = StoreFixtures.mixed(f, false);
-        Run text = run("objects", f.toString(), "--limit", "2");
+        Run text = run("objects", f.toString(), "--limit", "3");
         assertThat(text.code()).isZero();
         assertThat(text.out()).contains("0x" + Long.toHexString(w.textOffset())).contains("\"hello store\"")
-                .contains("2 object(s) shown; more match");
-        Run typed = run("objects", f.toString(), "--type", "type#64", "--limit", "0", "--json");
+                .contains("3 object(s) shown; more match").contains("descriptor of \"Point\"");
+        Run typed = run("objects", f.toString(), "--type", "Point", "--limit", "0", "--json");
         assertThat(typed.out()).startsWith("{\"command\":\"objects\",")
-                .contains("{\"offset\":" + w.pointOffset() + ",\"type\":\"type#64\",\"type_id\":64,\"payload_bytes\":16,")
+                .contains("{\"offset\":" + w.pointOffset() + ",\"type\":\"Point\",\"type_id\":64,\"payload_bytes\":16,")
+                .contains("\"content\":\"{index=0, value=0}\"")
                 .contains("\"shown\":1000,\"truncated\":false");
         Run unknown = run("objects", f.toString(), "--type", "nosuchtype");
         assertThat(unknown.code()).isEqualTo(2);

@@ -1,6 +1,8 @@
 package dev.permafrost.heapdump;
 
+import dev.permafrost.layout.TypeIds;
 import dev.permafrost.store.Store;
+import dev.permafrost.types.RecordType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +13,16 @@ import java.nio.file.Path;
  * throughput measurement in {@code scripts/heap-dump-bench}.
  */
 final class StoreFixtures {
-    /** Type id of the "user" objects the fixtures write (no type table: shown as type#64). */
+    /** Type id of the points: the first type registered, shown as {@code Point}. */
     static final int POINT = 64;
-    /** A second user type id. */
-    static final int BLOB = 65;
+    /** Type id of the blobs: byte arrays. */
+    static final int BLOB = TypeIds.BYTE_ARRAY;
+    /** Objects the type table adds: the table and one descriptor. */
+    static final int TYPE_TABLE_OBJECTS = 2;
+
+    /** A point: two longs, 16 bytes of payload. */
+    record Point(long index, long value) {
+    }
 
     private StoreFixtures() {
     }
@@ -33,13 +41,13 @@ final class StoreFixtures {
      */
     static Written mixed(Path path, boolean freeze) {
         try (Store store = Store.create(path, 16L << 20)) {
+            RecordType<Point> points = store.types().register(Point.class, "Point", null);
             long text = store.allocate(11);
             store.payload(text).copyFrom(MemorySegment.ofArray("hello store".getBytes(StandardCharsets.UTF_8)));
             long raw = 1;
             long firstPoint = 0;
             for (int i = 0; i < 1000; i++) {
-                long p = store.allocate(POINT, 16);
-                store.payload(p).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, i);
+                long p = points.write(new Point(i, 2L * i));
                 if (i == 0) {
                     firstPoint = p;
                 }
@@ -59,24 +67,23 @@ final class StoreFixtures {
             if (freeze) {
                 store.freeze();
             }
-            return new Written(raw + 1000 + blobs, raw, 1000, blobs, text, firstPoint);
+            return new Written(raw + 1000 + blobs + TYPE_TABLE_OBJECTS, raw, 1000, blobs, text, firstPoint);
         }
     }
 
     /**
-     * Writes the unfrozen store of the walkthrough in {@code docs/heap-dump.md}: small points,
-     * then larger blobs, then more points; text objects; every tenth blob freed.
+     * Writes the unfrozen store of the walkthrough in {@code docs/heap-dump.md}: a string, small
+     * points, then 6,000-byte byte arrays (every tenth freed again), then more points, a third of
+     * them retained once more.
      *
      * @param path the new store
      */
     static void walkthrough(Path path) {
         try (Store store = Store.create(path, 8L << 20)) {
-            long greeting = store.allocate(26);
-            store.payload(greeting).copyFrom(MemorySegment.ofArray("Permafrost walkthrough text".substring(0, 26)
-                    .getBytes(StandardCharsets.UTF_8)));
+            RecordType<Point> points = store.types().register(Point.class, "Point", null);
+            store.types().writeString("a string: the catalogue's title");
             for (int i = 0; i < 20_000; i++) {
-                long p = store.allocate(POINT, 16);
-                store.payload(p).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, i);
+                points.write(new Point(i, 2L * i));
             }
             for (int i = 0; i < 300; i++) {
                 long b = store.allocate(BLOB, 6000);
@@ -85,7 +92,7 @@ final class StoreFixtures {
                 }
             }
             for (int i = 0; i < 20_000; i++) {
-                long p = store.allocate(POINT, 16);
+                long p = points.write(new Point(20_000 + i, -i));
                 if (i % 3 == 0) {
                     store.retain(p);
                 }

@@ -54,6 +54,7 @@ final class CowCommand extends StoreCommand {
         if (pid <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pid must be a positive process id, found " + pid);
         }
+        long startNanos = System.nanoTime();
         List<ProcMaps.Entry> maps = ProcMaps.read(pid);
         Path store = file != null ? file : findStore(maps);
         try (StoreImage image = StoreImage.open(store)) {
@@ -69,6 +70,7 @@ final class CowCommand extends StoreCommand {
             PageMap pages = ProcessMemory.pages(pid, base, mappedBytes);
             Tables tables = Tables.read(image);
             CopyAnalysis analysis = CopyAnalysis.of(image, tables, pages, pid, !noMemory, progress("cow", image.bumpOffset()));
+            long analysisMillis = (System.nanoTime() - startNanos) / 1_000_000;
             String method = analysis.memoryReadable() ? "memory" : "headers";
             String title = "pid " + pid + " maps " + store.getFileName() + ": " + analysis.copied() + " copied, "
                     + analysis.shared() + " shared, " + analysis.absent() + " absent of " + analysis.pageCount() + " pages";
@@ -88,7 +90,8 @@ final class CowCommand extends StoreCommand {
                 json.field("copied_bytes", analysis.copied() * StoreFormat.PAGE_SIZE)
                         .field("rss_bytes", smaps.rssBytes()).field("pss_bytes", smaps.pssBytes())
                         .field("anonymous_bytes", smaps.anonymousBytes())
-                        .field("method", method).field("memory_problem", analysis.memoryProblem());
+                        .field("method", method).field("memory_problem", analysis.memoryProblem())
+                        .field("analysis_ms", analysisMillis);
                 json.key("pages_by_method").beginObject().field("memory", analysis.pagesByMemory())
                         .field("headers", analysis.pagesByHeaders()).endObject();
                 json.key("by_type").beginArray();

@@ -3,6 +3,7 @@ package dev.permafrost.heapdump;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.store.Store;
 import dev.permafrost.types.RecordType;
+import dev.permafrost.types.Types;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -80,22 +81,40 @@ final class StoreFixtures {
      */
     static void walkthrough(Path path) {
         try (Store store = Store.create(path, 8L << 20)) {
-            RecordType<Point> points = store.types().register(Point.class, "Point", null);
-            store.types().writeString("a string: the catalogue's title");
+            Types types = store.types();
+            RecordType<Point> points = types.register(Point.class, "Point", null);
+            long title = types.writeString("Permafrost catalogue: points and blobs, a walkthrough of heap-dump");
+            long[] all = new long[40_000];
             for (int i = 0; i < 20_000; i++) {
-                points.write(new Point(i, 2L * i));
+                all[i] = points.write(new Point(i, 2L * i));
             }
+            long[] blobs = new long[270];
+            int kept = 0;
             for (int i = 0; i < 300; i++) {
                 long b = store.allocate(BLOB, 6000);
                 if (i % 10 == 9) {
                     store.release(b);
+                } else {
+                    blobs[kept++] = b;
                 }
             }
             for (int i = 0; i < 20_000; i++) {
-                long p = points.write(new Point(20_000 + i, -i));
+                all[20_000 + i] = points.write(new Point(20_000 + i, -i));
                 if (i % 3 == 0) {
-                    store.retain(p);
+                    store.retain(all[20_000 + i]);
                 }
+            }
+            types.setRoot("title", title);
+            types.setRoot("points", types.writeReferenceArray(POINT, all));
+            types.setRoot("blobs", types.writeReferenceArray(BLOB, blobs));
+            store.release(title);
+            store.release(types.root("points"));
+            store.release(types.root("blobs"));
+            for (long p : all) {
+                store.release(p);
+            }
+            for (long b : blobs) {
+                store.release(b);
             }
         }
     }

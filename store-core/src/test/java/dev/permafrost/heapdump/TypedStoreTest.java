@@ -92,6 +92,11 @@ class TypedStoreTest {
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("{\"offset\":" + field + ",\"what\":\"reference 0x" + Long.toHexString(boss + 16)
                 + " does not point at a block of the heap");
+        HeapDumpTest.patchLong(broken, field, dev.permafrost.layout.StoreFormat.HEAP_START_OFFSET); // the type descriptor
+        HeapDumpTest.Run wrongType = HeapDumpTest.run("verify", broken.toString(), "--json");
+        assertThat(wrongType.code()).isEqualTo(1);
+        assertThat(wrongType.out()).contains("{\"offset\":" + field + ",\"what\":\"reference 0x3000 points at an object of type "
+                + "type-descriptor, the field holds Person");
         HeapDumpTest.Run histo = HeapDumpTest.run("histo", broken.toString());
         assertThat(histo.code()).as("a bad reference inside an object does not stop a census").isZero();
 

@@ -8,7 +8,10 @@ import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,8 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (copy-on-write) opener starts from the committed state of the file and never writes it
  * back, so allocating copies no allocator page of the file.
  *
- * <p>Thread rules: thread-safe; one lock guards the state. Headers of blocks being handed
- * out are written outside the lock, by the allocating thread, which owns the block.
+ * <p>Thread rules: thread-safe; one lock guards the state. The payload and count of a block
+ * being handed out are written outside the lock, by the allocating thread, which owns the
+ * block; {@link #whileStopped} waits until no block is in that state.
  */
 public final class Allocator {
     /** Reserves disk space ahead of the bump offset; throws {@link StoreFullException} when there is none. */
@@ -66,11 +70,18 @@ public final class Allocator {
 
     private final MemorySegment heap;
     private final Path file;
+    /** The count word of a block, for publishing it: (MemorySegment, long offset). */
+    private static final VarHandle COUNT = ValueLayout.JAVA_LONG.varHandle();
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Blocks handed out under the lock and not yet published (payload zeroed, count set to 1). */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final long[] freeHeads = new long[SizeClasses.COUNT];
     private final long[] nonEmptyClasses = new long[(SizeClasses.COUNT + 63) / 64];
     private final long limitOffset;
     private final SpaceReserver reserver;
+    /** Set once, under the lock, when a freeze retires this allocator; read under the lock. */
+    private Allocator successor;
     private long bumpOffset;
     private long reservedOffset;
     private long liveObjects;
@@ -79,7 +90,7 @@ public final class Allocator {
     private long wastedBytes;
 
     /**
-     * See the parameters.
+     * Starts an allocator over one mapping.
      *
      * @param heap          the store's memory, from offset 0 of the file
      * @param file          the store file, for messages
@@ -107,9 +118,10 @@ public final class Allocator {
     }
 
     /**
-     * Allocates a block and writes its meta word; the payload reads as zeros. The count word
-     * is left at zero: the caller publishes the object by setting it to 1
-     * ({@code RefCounts.initialize}).
+     * Allocates a block, writes its meta word, zeroes its payload and publishes it with a count
+     * of 1 (a release store, so a thread that sees the count sees the header and the zeros).
+     * Until it is published the block is in flight: {@link #whileStopped} waits for it, so a
+     * freeze or commit never sees a block handed out but still at count 0.
      *
      * @param typeId       the object's type id, validated by the caller
      * @param payloadBytes payload length, validated by the caller
@@ -119,33 +131,54 @@ public final class Allocator {
     public long allocate(int typeId, long payloadBytes) {
         int sizeClass = SizeClasses.classOf(ObjectHeaderDescriptor.LENGTH + payloadBytes);
         long blockBytes = SizeClasses.sizeOf(sizeClass);
-        long block;
-        boolean reused;
+        long block = 0;
+        boolean reused = false;
+        Allocator next;
         lock.lock();
         try {
-            block = pop(sizeClass);
-            reused = block != 0;
-            if (!reused) {
-                block = bump(blockBytes);
-            }
-            if (block == 0) {
-                block = split(sizeClass, blockBytes);
+            next = successor;
+            if (next == null) {
+                block = pop(sizeClass);
                 reused = block != 0;
+                StoreFullException diskFull = null;
+                if (!reused) {
+                    try {
+                        block = bump(blockBytes);
+                    } catch (StoreFullException e) { // the disk is full: a larger free block may still serve
+                        diskFull = e;
+                    }
+                }
+                if (block == 0) {
+                    block = split(sizeClass, blockBytes);
+                    reused = block != 0;
+                }
+                if (block == 0) {
+                    if (diskFull != null) {
+                        throw diskFull;
+                    }
+                    throw new StoreFullException(file, bumpOffset, "no room for an object of " + payloadBytes
+                            + " bytes (a block of " + blockBytes + "): " + (limitOffset - bumpOffset)
+                            + " bytes left above the bump offset, no free block of its size or larger");
+                }
+                liveObjects++;
+                liveBytes += blockBytes;
+                inFlight.getAndIncrement();
+                // under the lock, so that a heap walk (which takes it) never sees a block without its size
+                heap.set(LONG, block + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(typeId, payloadBytes));
             }
-            if (block == 0) {
-                throw new StoreFullException(file, bumpOffset, "no room for an object of " + payloadBytes
-                        + " bytes (a block of " + blockBytes + "): " + (limitOffset - bumpOffset)
-                        + " bytes left above the bump offset, no free block of its size or larger");
-            }
-            liveObjects++;
-            liveBytes += blockBytes;
-            // under the lock, so that a heap walk (which takes it) never sees a block without its size
-            heap.set(LONG, block + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(typeId, payloadBytes));
         } finally {
             lock.unlock();
         }
-        if (reused && payloadBytes > 0) {
-            heap.asSlice(block + ObjectHeaderDescriptor.LENGTH, payloadBytes).fill((byte) 0);
+        if (next != null) { // retired while this thread waited for the lock: the successor owns the space now
+            return next.allocate(typeId, payloadBytes);
+        }
+        try {
+            if (reused && payloadBytes > 0) {
+                heap.asSlice(block + ObjectHeaderDescriptor.LENGTH, payloadBytes).fill((byte) 0);
+            }
+            COUNT.setRelease(heap, block + ObjectHeaderDescriptor.REFERENCE_COUNT_OFFSET, 1L);
+        } finally {
+            inFlight.getAndDecrement();
         }
         return block;
     }
@@ -159,6 +192,9 @@ public final class Allocator {
         long blockBytes = ObjectHeaderDescriptor.blockBytes(heap.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
         lock.lock();
         try {
+            if (successor != null) { // freed while a freeze retired this heap: a hole in the frozen region, never reused
+                return;
+            }
             liveObjects--;
             liveBytes -= blockBytes;
             release(objectOffset, blockBytes);
@@ -178,6 +214,23 @@ public final class Allocator {
     }
 
     /**
+     * Retires this allocator in favour of another (a freeze, which hands the space above the
+     * frozen boundary to a new allocator): a thread that was waiting for this allocator's lock
+     * allocates from the successor instead, and a block freed here afterwards is dropped.
+     * Call with allocation stopped ({@link #whileStopped}).
+     *
+     * @param next the allocator that takes over
+     */
+    public void retire(Allocator next) {
+        lock.lock();
+        try {
+            successor = next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Runs an action with allocation stopped, on a consistent state (commit and freeze).
      *
      * @param action what to run
@@ -185,6 +238,9 @@ public final class Allocator {
     public void whileStopped(Runnable action) {
         lock.lock();
         try {
+            while (inFlight.get() != 0) { // a few stores away from done: they need no lock to finish
+                Thread.onSpinWait();
+            }
             action.run();
         } finally {
             lock.unlock();
@@ -212,8 +268,19 @@ public final class Allocator {
         }
         if (end > reservedOffset) {
             long want = Math.clamp(bumpOffset / 8, MIN_RESERVE_BYTES, MAX_RESERVE_BYTES);
+            long needed = StoreFormat.alignToPage(end);
             long to = Math.min(limitOffset, StoreFormat.alignToPage(Math.max(end, reservedOffset + want)));
-            reserver.reserve(reservedOffset, to);
+            try {
+                reserver.reserve(reservedOffset, to);
+            } catch (StoreFullException e) {
+                if (to == needed) {
+                    throw e;
+                }
+                // no room for a whole chunk ahead: reserve only the pages this block needs, so the
+                // store fills the disk up instead of failing a chunk short of it
+                to = needed;
+                reserver.reserve(reservedOffset, to);
+            }
             reservedOffset = to;
         }
         carve(bumpOffset, start);

@@ -1,6 +1,7 @@
 package dev.permafrost.file;
 
 import dev.permafrost.error.CorruptStoreException;
+import dev.permafrost.error.IncompatibleVersionException;
 import dev.permafrost.error.NotAStoreException;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.StoreAccessException;
@@ -9,6 +10,7 @@ import dev.permafrost.error.StoreLockedException;
 import dev.permafrost.error.StoreNotCleanException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.error.TruncatedStoreException;
+import dev.permafrost.layout.Checksums;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.SizeClasses;
@@ -150,6 +152,10 @@ public final class StoreFile {
         if (Files.isDirectory(path)) {
             throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "is a directory, not a store file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block open(2) until a writer came
+            throw new StoreAccessException(path, PermafrostException.NO_OFFSET,
+                    "is not a regular file (a pipe, socket or device), not a store file");
+        }
         boolean owner = access == Access.OWNER;
         int fd;
         boolean writeDenied = false;
@@ -169,8 +175,20 @@ public final class StoreFile {
         try {
             boolean locked = lock(fd, owner && !writeDenied);
             long length = Posix.length(fd);
-            Superblock superblock = readSuperblock(path, fd, length);
-            CommitSlot slot = readNewestSlot(path, fd, superblock);
+            Superblock superblock;
+            CommitSlot slot;
+            try {
+                superblock = readSuperblock(path, fd, length);
+                slot = readNewestSlot(path, fd, superblock);
+            } catch (PermafrostException e) {
+                if (locked) {
+                    throw e;
+                }
+                // another process holds the lock and may be writing the file right now (an owner
+                // creating it or committing): what was read is no verdict on the file
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, "another process holds the store's lock"
+                        + " and the file did not validate while it did (" + e.getMessage() + ")", e);
+            }
             if (owner && slot.isFrozen()) {
                 throw new StoreStateException(path, PermafrostException.NO_OFFSET,
                         "the store is frozen and immutable: open it copy-on-write or read-only, not as owner");
@@ -381,9 +399,9 @@ public final class StoreFile {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment page = scratch.allocate(CommitSlotDescriptor.LENGTH);
             Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
-            CommitSlot a = inItsSlot(CommitSlotDescriptor.decodeIfValid(page), StoreFormat.COMMIT_SLOT_0_OFFSET);
+            CommitSlot a = inItsSlot(decodeSlot(path, page, StoreFormat.COMMIT_SLOT_0_OFFSET), StoreFormat.COMMIT_SLOT_0_OFFSET);
             Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot b = inItsSlot(CommitSlotDescriptor.decodeIfValid(page), StoreFormat.COMMIT_SLOT_1_OFFSET);
+            CommitSlot b = inItsSlot(decodeSlot(path, page, StoreFormat.COMMIT_SLOT_1_OFFSET), StoreFormat.COMMIT_SLOT_1_OFFSET);
             CommitSlot newest = CommitSlotDescriptor.newest(a, b);
             if (newest == null) {
                 throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
@@ -397,6 +415,28 @@ public final class StoreFile {
     /** A slot holding a generation that belongs in the other slot was not written by a commit: invalid. */
     private static CommitSlot inItsSlot(CommitSlot slot, long slotOffset) {
         return slot != null && CommitSlotDescriptor.slotOffset(slot.generation()) == slotOffset ? slot : null;
+    }
+
+    /**
+     * Decodes a slot; null if it was never written or is torn (bad magic or checksum). A slot
+     * that is intact but that this build cannot read (flags or a class count from a newer
+     * format) is refused: falling back to the older slot would roll the store back, and an
+     * owner would then overwrite the newer commit.
+     */
+    private static CommitSlot decodeSlot(Path path, MemorySegment page, long slotOffset) {
+        CommitSlot slot = CommitSlotDescriptor.decodeIfValid(page);
+        if (slot == null && page.get(StoreFormat.LONG, CommitSlotDescriptor.MAGIC_OFFSET) == CommitSlotDescriptor.MAGIC
+                && page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) > 0
+                && page.get(StoreFormat.INT, CommitSlotDescriptor.CHECKSUM_OFFSET)
+                        == Checksums.crc32c(page, 0, CommitSlotDescriptor.CHECKSUM_OFFSET)) {
+            throw new IncompatibleVersionException(path, slotOffset + CommitSlotDescriptor.FLAGS_OFFSET, "commit generation "
+                    + page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) + " has flags 0x"
+                    + Integer.toHexString(page.get(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET)) + " and "
+                    + page.get(StoreFormat.INT, CommitSlotDescriptor.CLASS_COUNT_OFFSET) + " size classes; this build knows flags 0x"
+                    + Integer.toHexString(CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN) + " and "
+                    + SizeClasses.COUNT + " size classes (a newer format wrote it)");
+        }
+        return slot;
     }
 
     private static void validateSlot(Path path, Superblock superblock, CommitSlot slot) {

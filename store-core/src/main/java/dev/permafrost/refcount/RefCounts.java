@@ -3,6 +3,8 @@ package dev.permafrost.refcount;
 import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -21,6 +23,9 @@ import java.nio.file.Path;
  *   <li>{@link #release}: the same immortal test; then {@code getAndAdd(-1)}; an old value of
  *       1 means the caller dropped the last reference and must free the object; an old value
  *       of 0 is a double release, undone and thrown.</li>
+ *   <li>An atomic that finds a negative old value raced a freeze (the plain read saw the object
+ *       mortal): it is undone and the call returns as on an immortal object. The immortal value
+ *       sits mid-range, so the transient step can never reach zero.</li>
  *   <li>{@link #tryRetain}: retain unless the count is already zero, by CAS; for lookups
  *       that hold no reference yet.</li>
  * </ul>
@@ -45,7 +50,7 @@ public final class RefCounts {
     private final Path file;
 
     /**
-     * See the parameters.
+     * Applies the protocol to the objects of one mapping.
      *
      * @param heap     the store's memory, from offset 0 of the file
      * @param writable whether counts of mortal objects may be changed (false in a read-only store)
@@ -69,8 +74,16 @@ public final class RefCounts {
         if (count < 0) {
             return;
         }
-        if (count == 0 || !writable || (long) COUNT.getAndAdd(heap, objectOffset, 1L) <= 0) {
-            retainFailed(objectOffset, count);
+        if (count == 0 || !writable || isNotAnObject(objectOffset)) {
+            throw retainFailed(objectOffset, count);
+        }
+        long old = (long) COUNT.getAndAdd(heap, objectOffset, 1L);
+        if (old <= 0) {
+            COUNT.getAndAdd(heap, objectOffset, -1L); // undo: leave the count as it was found
+            if (old < 0) { // a freeze made it immortal between the read and the increment
+                return;
+            }
+            throw retainFailed(objectOffset, old);
         }
     }
 
@@ -87,7 +100,7 @@ public final class RefCounts {
         if (count < 0) {
             return false;
         }
-        if (count == 0 || !writable) {
+        if (count == 0 || !writable || isNotAnObject(objectOffset)) {
             throw releaseFailed(objectOffset, count);
         }
         long old = (long) COUNT.getAndAdd(heap, objectOffset, -1L);
@@ -96,6 +109,9 @@ public final class RefCounts {
         }
         if (old <= 0) {
             COUNT.getAndAdd(heap, objectOffset, 1L); // undo: leave the count as it was found
+            if (old < 0) { // a freeze made it immortal between the read and the decrement
+                return false;
+            }
             throw releaseFailed(objectOffset, old);
         }
         return false;
@@ -114,6 +130,9 @@ public final class RefCounts {
         while (count > 0) {
             if (!writable) {
                 throw readOnly(objectOffset, count);
+            }
+            if (isNotAnObject(objectOffset)) {
+                throw notAnObject(objectOffset, count);
             }
             long witness = (long) COUNT.compareAndExchange(heap, objectOffset, count, count + 1);
             if (witness == count) {
@@ -144,28 +163,39 @@ public final class RefCounts {
     }
 
     /**
-     * Gives a newly allocated block its first reference, publishing its header.
-     *
-     * @param objectOffset the object's offset, bytes from the start of the file
+     * Whether the offset cannot head an object: below the heap (0 is the null reference; the
+     * superblock and commit slots start with positive magic words that an increment would
+     * destroy) or not 16-aligned (8 bytes into a header is the meta word). Tested only on the
+     * mortal path, after the plain read, where an atomic follows anyway.
      */
-    public void initialize(long objectOffset) {
-        COUNT.setRelease(heap, objectOffset, 1L);
+    private static boolean isNotAnObject(long objectOffset) {
+        return objectOffset < StoreFormat.HEAP_START_OFFSET || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0;
     }
 
-    private void retainFailed(long objectOffset, long count) {
+    private ReferenceCountException notAnObject(long objectOffset, long count) {
+        return new ReferenceCountException(file, objectOffset, TypeIds.INVALID, count,
+                "not an object: offset 0x" + Long.toHexString(objectOffset) + " is below the heap start 0x"
+                        + Long.toHexString(StoreFormat.HEAP_START_OFFSET) + " or not " + StoreFormat.OBJECT_ALIGNMENT
+                        + "-aligned (a null or damaged reference); nothing was written");
+    }
+
+    private RuntimeException retainFailed(long objectOffset, long count) {
         if (!writable && count > 0) {
-            throw readOnly(objectOffset, count);
+            return readOnly(objectOffset, count);
         }
-        if (count != 0) { // getAndAdd found the object freed after our read: undo
-            COUNT.getAndAdd(heap, objectOffset, -1L);
+        if (isNotAnObject(objectOffset)) {
+            return notAnObject(objectOffset, count);
         }
-        throw new ReferenceCountException(file, objectOffset, typeId(objectOffset), 0,
+        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), 0,
                 "retain of a free object (use after free)");
     }
 
     private RuntimeException releaseFailed(long objectOffset, long count) {
         if (!writable && count > 0) {
             return readOnly(objectOffset, count);
+        }
+        if (count != 0 && isNotAnObject(objectOffset)) {
+            return notAnObject(objectOffset, count);
         }
         return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count,
                 "release of a free object (double release)");

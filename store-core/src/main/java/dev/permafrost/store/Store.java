@@ -105,7 +105,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store create(Path path, long capacityBytes) {
         if (capacityBytes < StoreFormat.MIN_CAPACITY_BYTES || capacityBytes > StoreFormat.MAX_CAPACITY_BYTES) {
-            throw new IllegalArgumentException("capacity " + capacityBytes + " bytes is outside ["
+            throw new IllegalArgumentException(path + ": capacity " + capacityBytes + " bytes is outside ["
                     + StoreFormat.MIN_CAPACITY_BYTES + ", " + StoreFormat.MAX_CAPACITY_BYTES + "]");
         }
         return new Store(StoreFile.create(path, StoreFormat.alignToPage(capacityBytes)), OpenMode.OWNER);
@@ -196,9 +196,7 @@ public final class Store implements AutoCloseable {
         if (mode == OpenMode.READ_ONLY) {
             throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot allocate in a store opened read-only");
         }
-        long objectOffset = allocator.allocate(typeId, payloadBytes);
-        refCounts.initialize(objectOffset);
-        return objectOffset;
+        return allocator.allocate(typeId, payloadBytes); // published with count 1 before a freeze can look
     }
 
     /**
@@ -255,7 +253,11 @@ public final class Store implements AutoCloseable {
      * @return its reference-count word: the count, 0 if free, negative if immortal
      */
     public long refCount(long objectOffset) {
-        return refCounts.count(objectOffset);
+        try {
+            return refCounts.count(objectOffset);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
     }
 
     /**
@@ -265,7 +267,7 @@ public final class Store implements AutoCloseable {
      * @return whether it is immortal (frozen)
      */
     public boolean isImmortal(long objectOffset) {
-        return refCounts.count(objectOffset) < 0;
+        return refCount(objectOffset) < 0;
     }
 
     /**
@@ -354,9 +356,14 @@ public final class Store implements AutoCloseable {
         current.whileStopped(() -> {
             Allocator.Snapshot snapshot = current.snapshot();
             long bump = snapshot.bumpOffset();
+            // counted by the walk, not the allocator: an object whose last release raced the freeze
+            // is at zero here, so it stays a hole and is not counted
+            long[] live = new long[2]; // objects, block bytes
             HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, bump, file.path(), (offset, count, meta, blockBytes) -> {
                 if (count > 0) {
                     refCounts.makeImmortal(offset);
+                    live[0]++;
+                    live[1] += blockBytes;
                 }
                 return true;
             });
@@ -365,11 +372,13 @@ public final class Store implements AutoCloseable {
             CommitSlot last = file.committed();
             CommitSlot frozen = new CommitSlot(last.generation() + 1,
                     CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN, bump, boundary, checksum,
-                    types.typeTableOffset(), types.rootTableOffset(), snapshot.liveObjects(), snapshot.liveBytes(), 0,
-                    snapshot.wastedBytes() + snapshot.freeBytes() + (boundary - bump), new long[SizeClasses.COUNT]);
+                    types.typeTableOffset(), types.rootTableOffset(), live[0], live[1], 0,
+                    bump - StoreFormat.HEAP_START_OFFSET - live[1], new long[SizeClasses.COUNT]);
             file.freeze(frozen);
             frozenAtFreeze = frozen;
-            allocator = emptyAllocator(boundary);
+            Allocator above = emptyAllocator(boundary);
+            current.retire(above); // a thread waiting on the old allocator's lock allocates above the boundary
+            allocator = above;
             mode = OpenMode.COPY_ON_WRITE;
             state = State.FROZEN;
         });
@@ -495,7 +504,9 @@ public final class Store implements AutoCloseable {
                     work.push(reference);
                 }
             });
-            allocator.free(next);
+            if (next >= frozenBoundaryOffset()) { // a block freed as a freeze made its region immutable stays a hole
+                allocator.free(next);
+            }
         }
     }
 
@@ -525,7 +536,11 @@ public final class Store implements AutoCloseable {
     }
 
     private long meta(long objectOffset) {
-        return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        try {
+            return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        } catch (IllegalStateException e) {
+            throw closed(e);
+        }
     }
 
     private CommitSlot frozenSlot() {

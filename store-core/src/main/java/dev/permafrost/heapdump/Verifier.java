@@ -222,7 +222,7 @@ final class Verifier {
                     "committed free bytes " + slot.freeBytes() + ", the heap's free blocks add up to " + free);
         }
         // FORMAT.md counts the gap between the bump offset and the boundary as wasted; Store.freeze
-        // (since 1d4158e) does not: either agrees with the heap
+        // does not: either agrees with the heap
         boolean wastedAgrees = slot.wastedBytes() == wasted
                 || slot.isFrozen() && slot.wastedBytes() == wasted - (slot.frozenBoundaryOffset() - slot.bumpOffset());
         if (!wastedAgrees) {

@@ -9,6 +9,7 @@ import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreFullException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.file.StoreFile;
+import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.Checksums;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
@@ -89,7 +90,8 @@ public final class Store implements AutoCloseable {
             case READ_ONLY -> null;
         };
         // the type and root tables are read here, once; freeing asks the types what an object references
-        this.types = TypesBridge.attach(this, memory, committed.typeTableOffset(), committed.rootTableOffset());
+        this.types = TypesBridge.attach(this, memory, committed.typeTableOffset(), committed.rootTableOffset(),
+                this::allocateAnyType);
         this.scanner = (heap, objectOffset, typeId, action) -> types.forEachReference(objectOffset, action);
     }
 
@@ -176,15 +178,29 @@ public final class Store implements AutoCloseable {
     /**
      * Allocates an object of a type with a reference count of 1; its payload reads as zeros.
      * In a frozen store (or one opened copy-on-write) the object lives in this process's
-     * private memory.
+     * private memory. Only kinds whose payload holds no references can be allocated this way:
+     * {@link TypeIds#RAW} and the string and primitive array kinds ({@link TypeIds#STRING} to
+     * {@link TypeIds#DOUBLE_ARRAY}). Freeing reads the references of every other kind from its
+     * payload, so those are written only through {@link #types()}.
      *
-     * @param typeId       1 to {@link ObjectHeaderDescriptor#MAX_TYPE_ID}
+     * @param typeId       {@link TypeIds#RAW}, or {@link TypeIds#STRING} to {@link TypeIds#DOUBLE_ARRAY}
      * @param payloadBytes payload length, 0 to {@link ObjectHeaderDescriptor#MAX_PAYLOAD_BYTES}
      * @return the object's offset
-     * @throws StoreFullException  if there is no room
-     * @throws StoreStateException if the store is read-only or closed
+     * @throws IllegalArgumentException if the type id is another, or the length out of range
+     * @throws StoreFullException       if there is no room
+     * @throws StoreStateException      if the store is read-only or closed
      */
     public long allocate(int typeId, long payloadBytes) {
+        if (typeId != TypeIds.RAW && !ArrayDescriptor.isValueKind(typeId)) {
+            throw new IllegalArgumentException("type id " + typeId + " (" + types.typeName(typeId) + ") cannot be allocated"
+                    + " untyped: only raw (" + TypeIds.RAW + ") and the string and primitive array kinds (" + TypeIds.STRING
+                    + " to " + TypeIds.DOUBLE_ARRAY + ") hold no references; write typed objects through types()");
+        }
+        return allocateAnyType(typeId, payloadBytes);
+    }
+
+    /** Allocates an object of any type: for the type system, which writes what the type's references need. */
+    private long allocateAnyType(int typeId, long payloadBytes) {
         if (payloadBytes < 0 || payloadBytes > ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payloadBytes + " bytes is outside [0, "
                     + ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES + "]");

@@ -183,7 +183,7 @@ public final class RecordType<R extends Record> {
                     references[i] = writeReference(components.get(i), fields[i], targets[i], values[i]);
                 }
             }
-            object = types.store().allocate(layout.typeId(), tail);
+            object = types.allocate(layout.typeId(), tail);
         } finally {
             if (object == 0) {
                 for (long reference : references) {

@@ -86,6 +86,7 @@ public final class Types {
     }
 
     private final Store store;
+    private final TypesBridge.Allocation allocation;
     private final MemorySegment memory;
     private final Path file;
     /** Stored types, index {@code typeId - FIRST_USER_TYPE_ID}; replaced, never changed, when a type is added. */
@@ -98,8 +99,10 @@ public final class Types {
     private volatile long typeTableOffset;
     private volatile long rootTableOffset;
 
-    private Types(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset) {
+    private Types(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset,
+                  TypesBridge.Allocation allocation) {
         this.store = store;
+        this.allocation = allocation;
         this.memory = memory;
         this.file = store.path();
         this.typeTableOffset = typeTableOffset;
@@ -354,7 +357,7 @@ public final class Types {
 
         void finish() {
             for (TypeEntry entry : created.values()) {
-                long descriptor = store.allocate(TypeIds.TYPE_DESCRIPTOR, TypeEntryDescriptor.payloadBytes(entry));
+                long descriptor = allocate(TypeIds.TYPE_DESCRIPTOR, TypeEntryDescriptor.payloadBytes(entry));
                 TypeEntryDescriptor.encode(payloadOf(descriptor), entry);
                 appendType(descriptor);
                 StructLayout layout = new StructLayout(entry, descriptor);
@@ -456,7 +459,7 @@ public final class Types {
     private void appendType(long descriptor) {
         long table = typeTableOffset;
         if (table == 0) {
-            table = store.allocate(TypeIds.TYPE_TABLE, TypeTableDescriptor.payloadBytes(FIRST_TABLE_CAPACITY));
+            table = allocate(TypeIds.TYPE_TABLE, TypeTableDescriptor.payloadBytes(FIRST_TABLE_CAPACITY));
             typeTableOffset = table;
         }
         MemorySegment payload = payloadOf(table);
@@ -474,7 +477,7 @@ public final class Types {
      * it: freeing a table releases nothing ({@link #forEachReference} reports none for tables).
      */
     private long grow(long table, int typeId, long payloadBytes) {
-        long larger = store.allocate(typeId, payloadBytes);
+        long larger = allocate(typeId, payloadBytes);
         MemorySegment old = payloadOf(table);
         payloadOf(larger).copyFrom(old);
         store.release(table);
@@ -599,7 +602,7 @@ public final class Types {
      */
     public long writeString(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        long object = store.allocate(TypeIds.STRING, bytes.length);
+        long object = allocate(TypeIds.STRING, bytes.length);
         MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, object + ObjectHeaderDescriptor.LENGTH, bytes.length);
         return object;
     }
@@ -644,7 +647,7 @@ public final class Types {
         if (typeId == 0) {
             throw new IllegalArgumentException(array.getClass().getTypeName() + " is not a storable primitive array");
         }
-        long object = store.allocate(typeId, (long) java.lang.reflect.Array.getLength(array) * ArrayDescriptor.elementBytes(typeId));
+        long object = allocate(typeId, (long) java.lang.reflect.Array.getLength(array) * ArrayDescriptor.elementBytes(typeId));
         copyArray(array, memory, object + ObjectHeaderDescriptor.LENGTH);
         return object;
     }
@@ -708,7 +711,7 @@ public final class Types {
 
     /** Writes a reference array whose element references the caller already holds and hands over. */
     long adoptReferenceArray(int elementTypeId, long[] references) {
-        long object = store.allocate(TypeIds.REFERENCE_ARRAY, ArrayDescriptor.referenceArrayPayloadBytes(references.length));
+        long object = allocate(TypeIds.REFERENCE_ARRAY, ArrayDescriptor.referenceArrayPayloadBytes(references.length));
         long payload = object + ObjectHeaderDescriptor.LENGTH;
         memory.set(StoreFormat.INT, payload + ArrayDescriptor.ELEMENT_TYPE_OFFSET, elementTypeId);
         MemorySegment.copy(references, 0, memory, StoreFormat.LONG, payload + ArrayDescriptor.REFERENCES_OFFSET, references.length);
@@ -769,7 +772,7 @@ public final class Types {
         try {
             long table = rootTableOffset;
             if (table == 0) {
-                table = store.allocate(TypeIds.ROOT_TABLE, RootTableDescriptor.payloadBytes(FIRST_TABLE_CAPACITY));
+                table = allocate(TypeIds.ROOT_TABLE, RootTableDescriptor.payloadBytes(FIRST_TABLE_CAPACITY));
                 rootTableOffset = table;
             }
             int count = RootTableDescriptor.count(payloadOf(table));
@@ -891,6 +894,11 @@ public final class Types {
 
     Store store() {
         return store;
+    }
+
+    /** Allocates an object of any kind: checks the store's state as {@link Store#allocate(int, long)} does. */
+    long allocate(int typeId, long payloadBytes) {
+        return allocation.allocate(typeId, payloadBytes);
     }
 
     int typeIdAt(long objectOffset) {

@@ -10,6 +10,19 @@ import java.lang.foreign.MemorySegment;
  * so users can reach a store's types only through {@link Store#types()}.
  */
 public final class TypesBridge {
+    /** Allocates an object of any type id, which the public {@link Store#allocate(int, long)} refuses. */
+    @FunctionalInterface
+    public interface Allocation {
+        /**
+         * Allocates an object with a count of 1 and a zeroed payload.
+         *
+         * @param typeId       any type id
+         * @param payloadBytes payload length
+         * @return the object's offset
+         */
+        long allocate(int typeId, long payloadBytes);
+    }
+
     /** Creates the type system of one store. */
     @FunctionalInterface
     public interface Factory {
@@ -20,9 +33,10 @@ public final class TypesBridge {
          * @param memory          the store's memory, from offset 0 of the file
          * @param typeTableOffset the committed type table, or 0
          * @param rootTableOffset the committed root table, or 0
+         * @param allocation      allocates objects of the type system's own kinds
          * @return the store's types
          */
-        Types attach(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset);
+        Types attach(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset, Allocation allocation);
     }
 
     private static volatile Factory factory;
@@ -46,9 +60,11 @@ public final class TypesBridge {
      * @param memory          the store's memory, from offset 0 of the file
      * @param typeTableOffset the committed type table, or 0
      * @param rootTableOffset the committed root table, or 0
+     * @param allocation      allocates objects of the type system's own kinds
      * @return the store's types
      */
-    public static Types attach(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset) {
+    public static Types attach(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset,
+                               Allocation allocation) {
         Factory current = factory;
         if (current == null) {
             try {
@@ -58,6 +74,6 @@ public final class TypesBridge {
             }
             current = factory;
         }
-        return current.attach(store, memory, typeTableOffset, rootTableOffset);
+        return current.attach(store, memory, typeTableOffset, rootTableOffset, allocation);
     }
 }

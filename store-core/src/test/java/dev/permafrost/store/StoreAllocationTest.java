@@ -7,6 +7,7 @@ import dev.permafrost.error.StoreFullException;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.TypeIds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +112,11 @@ class StoreAllocationTest {
             assertThatThrownBy(() -> store.allocate(ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES + 1))
                     .isExactlyInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.allocate(0, 8)).isExactlyInstanceOf(IllegalArgumentException.class);
+            // kinds whose payload holds references are written through types() only: freeing reads them
+            assertThatThrownBy(() -> store.allocate(TypeIds.REFERENCE_ARRAY, 8)).isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot be allocated untyped");
+            assertThatThrownBy(() -> store.allocate(TypeIds.FIRST_USER_TYPE_ID, 8)).isExactlyInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.allocate(TypeIds.TYPE_TABLE, 8)).isExactlyInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.allocate(ObjectHeaderDescriptor.MAX_TYPE_ID + 1, 8))
                     .isExactlyInstanceOf(IllegalArgumentException.class);
             assertThat(store.stats().liveObjects()).isZero();

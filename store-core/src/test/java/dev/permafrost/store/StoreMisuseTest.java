@@ -66,11 +66,11 @@ class StoreMisuseTest {
     void useAfterFreeThrowsAndLeavesTheCountAtZero() {
         Path path = dir.resolve("s.pf");
         try (Store store = Store.create(path, CAPACITY_BYTES)) {
-            long object = store.allocate(3, 100);
+            long object = store.allocate(9, 100);
             store.release(object);
             ReferenceCountException e = assertThrows(ReferenceCountException.class, path, object, () -> store.retain(object));
             assertThat(e.getMessage()).contains("use after free");
-            assertThat(e.typeId()).isEqualTo(3);
+            assertThat(e.typeId()).isEqualTo(9);
             assertThat(store.refCount(object)).isZero();
             assertThat(store.tryRetain(object)).isFalse();
             assertThat(store.refCount(object)).isZero();

@@ -2,6 +2,7 @@ package dev.permafrost.heapdump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.permafrost.layout.TypeIds;
 import dev.permafrost.store.Store;
 import java.io.BufferedReader;
 import java.io.File;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cow} and {@code workers} on a real worker JVM that copied known objects. */
 class CowCommandTest {
-    static final int BLOB = 65;
-    static final int POINT = 64;
+    static final int BLOB = TypeIds.BYTE_ARRAY;
+    static final int POINT = TypeIds.LONG_ARRAY;
 
     @TempDir
     Path dir;
@@ -41,7 +42,7 @@ class CowCommandTest {
                 blobs.add(s.allocate(BLOB, 6000));   // 6016-byte blocks: each payload start on its own page
             }
             for (int i = 0; i < 2000; i++) {
-                points.add(s.allocate(POINT, 16));   // 32-byte blocks, 128 a page
+                points.add(s.allocate(POINT, 16));   // long[2]: 32-byte blocks, 128 a page
             }
         }
     }
@@ -76,16 +77,16 @@ class CowCommandTest {
         assertThat(json).contains("\"copied\":" + expectedPages.size() + "}");
         assertThat(json).contains("\"method\":\"memory\"");
         assertThat(json).contains("\"pages_by_method\":{\"memory\":4,\"headers\":1}");
-        assertThat(json).contains("{\"type\":\"type#65\",\"copied_pages\":3,\"objects\":3}");
-        assertThat(json).contains("{\"type\":\"type#64\",\"copied_pages\":2,");
+        assertThat(json).contains("{\"type\":\"byte[]\",\"copied_pages\":3,\"objects\":3}");
+        assertThat(json).contains("{\"type\":\"long[]\",\"copied_pages\":2,");
         for (long w : written) {
-            assertThat(json).contains("{\"offset\":" + w + ",\"type\":\"type#65\",\"copied_pages\":1,\"changed_bytes\":8,"
+            assertThat(json).contains("{\"offset\":" + w + ",\"type\":\"byte[]\",\"copied_pages\":1,\"changed_bytes\":8,"
                     + "\"count_changed\":false,\"payload_changed\":true");
         }
-        assertThat(json).contains("{\"offset\":" + retained + ",\"type\":\"type#64\",\"copied_pages\":1,\"changed_bytes\":8,"
+        assertThat(json).contains("{\"offset\":" + retained + ",\"type\":\"long[]\",\"copied_pages\":1,\"changed_bytes\":8,"
                 + "\"count_changed\":true,\"payload_changed\":false");
         assertThat(Files.size(dir.resolve("map.png"))).isPositive();
-        assertThat(Files.readString(dir.resolve("map.svg"))).startsWith("<svg").contains("copied: type#65");
+        assertThat(Files.readString(dir.resolve("map.svg"))).startsWith("<svg").contains("copied: byte[]");
 
         HeapDumpTest.Run text = HeapDumpTest.run("cow", "--pid", Long.toString(pid));   // the file found from the maps
         assertThat(text.code()).as(text.err()).isZero();
@@ -95,7 +96,7 @@ class CowCommandTest {
         HeapDumpTest.Run headers = HeapDumpTest.run("cow", "--pid", Long.toString(pid), store.toString(), "--json", "--no-memory");
         assertThat(headers.code()).as(headers.err()).isZero();
         assertThat(headers.out()).contains("\"method\":\"headers\"").contains("\"pages_by_method\":{\"memory\":0,\"headers\":5}");
-        assertThat(headers.out()).contains("{\"type\":\"type#65\",\"copied_pages\":3,\"objects\":3}");
+        assertThat(headers.out()).contains("{\"type\":\"byte[]\",\"copied_pages\":3,\"objects\":3}");
     }
 
     @Test

@@ -18,6 +18,9 @@ final class StoreFixtures {
     static final int POINT = 64;
     /** Type id of the blobs: byte arrays. */
     static final int BLOB = TypeIds.BYTE_ARRAY;
+    /** The kinds {@code Store.allocate} writes: raw, string and the primitive arrays (8 kinds). */
+    static final int[] VALUE_KINDS = {TypeIds.RAW, TypeIds.STRING, TypeIds.BYTE_ARRAY, TypeIds.SHORT_ARRAY,
+        TypeIds.INT_ARRAY, TypeIds.LONG_ARRAY, TypeIds.FLOAT_ARRAY, TypeIds.DOUBLE_ARRAY};
     /** Objects the type table adds: the table and one descriptor. */
     static final int TYPE_TABLE_OBJECTS = 2;
 
@@ -137,7 +140,7 @@ final class StoreFixtures {
             long used = 0;
             for (long i = 0; used < bytes; i++) {
                 long payload = 16 + (i % 7) * 16;
-                store.allocate((int) (POINT + i % 8), payload);
+                store.allocate(VALUE_KINDS[(int) (i % VALUE_KINDS.length)], payload);
                 used += payload + 16;
             }
             if (args.length < 3 || !args[2].equals("mortal")) {

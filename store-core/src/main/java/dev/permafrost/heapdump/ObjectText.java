@@ -94,6 +94,59 @@ final class ObjectText {
         return preview(payload);
     }
 
+    /**
+     * Writes a struct's fields as a JSON object under {@code "fields"}: numbers and booleans as
+     * such, references as offsets (null for null), inline strings and arrays as their text;
+     * nothing for objects that are not structs.
+     *
+     * @param json   the writer, inside the object's JSON object
+     * @param offset the object
+     * @param meta   its meta word
+     */
+    void fields(Json json, long offset, long meta) {
+        TypeEntryDescriptor.TypeEntry entry = tables.entry(ObjectHeaderDescriptor.typeId(meta));
+        if (entry == null) {
+            return;
+        }
+        MemorySegment payload = memory.asSlice(offset + ObjectHeaderDescriptor.LENGTH, ObjectHeaderDescriptor.payloadBytes(meta));
+        json.key("fields").beginObject();
+        for (TypeEntryDescriptor.FieldEntry f : entry.fields()) {
+            json.key(f.name());
+            long at = f.payloadOffset();
+            if (at + FieldKinds.fixedBytes(f.kind()) > payload.byteSize()) {
+                json.value((String) null);
+                continue;
+            }
+            switch (f.kind()) {
+                case FieldKinds.BOOLEAN -> json.value(payload.get(ValueLayout.JAVA_BYTE, at) != 0);
+                case FieldKinds.BYTE -> json.value(payload.get(ValueLayout.JAVA_BYTE, at));
+                case FieldKinds.SHORT -> json.value(payload.get(SHORT, at));
+                case FieldKinds.CHAR -> json.value(String.valueOf(payload.get(CHAR, at)));
+                case FieldKinds.INT -> json.value(payload.get(INT, at));
+                case FieldKinds.LONG -> json.value(payload.get(LONG, at));
+                case FieldKinds.FLOAT -> json.value(payload.get(FLOAT, at));
+                case FieldKinds.DOUBLE -> json.value(payload.get(DOUBLE, at));
+                case FieldKinds.REFERENCE -> {
+                    long target = payload.get(LONG, at);
+                    if (target == 0) {
+                        json.value((String) null);
+                    } else {
+                        json.value(target);
+                    }
+                }
+                case FieldKinds.INLINE -> {
+                    long slot = payload.get(LONG, at);
+                    long from = StructDescriptor.inlineOffset(slot);
+                    long length = StructDescriptor.inlineLength(slot);
+                    json.value(slot == 0 || from + length > payload.byteSize() ? null
+                            : elements(f.referencedTypeId(), payload.asSlice(from, length)));
+                }
+                default -> json.value((String) null);
+            }
+        }
+        json.endObject();
+    }
+
     private String struct(TypeEntryDescriptor.TypeEntry entry, MemorySegment payload) {
         StringBuilder s = new StringBuilder("{");
         for (TypeEntryDescriptor.FieldEntry f : entry.fields()) {

@@ -126,7 +126,9 @@ final class ObjectsCommand extends StoreCommand {
                 } else {
                     json.value(r.countWord());
                 }
-                json.field("content", text.content(r.offset(), r.meta())).endObject();
+                json.field("content", text.content(r.offset(), r.meta()));
+                text.fields(json, r.offset(), r.meta());
+                json.endObject();
             }
             json.endArray().field("shown", rows.size()).field("truncated", more).endObject();
             printJson(json);

@@ -64,7 +64,9 @@ class TypedStoreTest {
                 .contains("boss=->0x" + Long.toHexString(boss)).contains("lucky=int[3] [1, 2, 3]");
         HeapDumpTest.Run root = HeapDumpTest.run("objects", path.toString(), "--root", "alice", "--json");
         assertThat(root.code()).as(root.err()).isZero();
-        assertThat(root.out()).contains("{\"offset\":" + alice + ",\"type\":\"Person\"")
+        assertThat(root.out()).contains("\"fields\":{\"id\":2,\"score\":2.25,")
+                .contains("\"boss\":" + boss + ",\"lucky\":\"int[3] [1, 2, 3]\"}")
+                .contains("{\"offset\":" + alice + ",\"type\":\"Person\"")
                 .contains("{\"offset\":" + boss + ",\"type\":\"Person\"");
         HeapDumpTest.Run noRoot = HeapDumpTest.run("objects", path.toString(), "--root", "carol");
         assertThat(noRoot.code()).isEqualTo(2);

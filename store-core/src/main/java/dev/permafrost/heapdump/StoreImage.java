@@ -48,19 +48,17 @@ final class StoreImage implements AutoCloseable {
     private final FileChannel channel;
     private final long fileBytes;
     private final Superblock superblock;
-    private final CommitSlot[] slots;
     private final SlotState[] slotStates;
     private final CommitSlot committed;
     private final Arena arena;
     private final MemorySegment memory;
 
-    private StoreImage(Path path, FileChannel channel, long fileBytes, Superblock superblock, CommitSlot[] slots,
+    private StoreImage(Path path, FileChannel channel, long fileBytes, Superblock superblock,
                        SlotState[] slotStates, CommitSlot committed, long mappedBytes) throws IOException {
         this.path = path;
         this.channel = channel;
         this.fileBytes = fileBytes;
         this.superblock = superblock;
-        this.slots = slots;
         this.slotStates = slotStates;
         this.committed = committed;
         this.arena = Arena.ofShared();
@@ -171,7 +169,7 @@ final class StoreImage implements AutoCloseable {
             throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what
                     + " (" + expected + ")");
         }
-        return new StoreImage(path, channel, length, superblock, slots, states, newest, StoreFormat.alignToPage(bump));
+        return new StoreImage(path, channel, length, superblock, states, newest, StoreFormat.alignToPage(bump));
     }
 
     /** {@return the file} */
@@ -192,16 +190,6 @@ final class StoreImage implements AutoCloseable {
     /** {@return the newest valid commit: the state the image shows} */
     CommitSlot committed() {
         return committed;
-    }
-
-    /**
-     * Returns a commit slot as decoded, or {@code null} if it is not valid.
-     *
-     * @param index 0 or 1
-     * @return the slot, or {@code null}
-     */
-    CommitSlot slot(int index) {
-        return slots[index];
     }
 
     /**

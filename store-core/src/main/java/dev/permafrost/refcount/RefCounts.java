@@ -70,6 +70,20 @@ public final class RefCounts {
      * @throws StoreStateException     if the object is mortal and the store is read-only
      */
     public void retain(long objectOffset) {
+        retain(heap, objectOffset);
+    }
+
+    /**
+     * {@link #retain(long)} on the hot path: the caller passes the store's memory from its own
+     * field, which saves the dependent load of this object's copy (after the fence of a
+     * {@code getAndAdd}, every such load is paid again).
+     *
+     * @param heap         the same segment this was made with
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @throws ReferenceCountException if the object is free (use after free)
+     * @throws StoreStateException     if the object is mortal and the store is read-only
+     */
+    public void retain(MemorySegment heap, long objectOffset) {
         long count = (long) COUNT.get(heap, objectOffset);
         if (count < 0) {
             return;
@@ -96,6 +110,20 @@ public final class RefCounts {
      * @throws StoreStateException     if the object is mortal and the store is read-only
      */
     public boolean release(long objectOffset) {
+        return release(heap, objectOffset);
+    }
+
+    /**
+     * {@link #release(long)} on the hot path, with the store's memory passed by the caller
+     * (see {@link #retain(MemorySegment, long)}).
+     *
+     * @param heap         the same segment this was made with
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @return {@code true} if this call dropped the last reference: the caller must free the object
+     * @throws ReferenceCountException if the object is already free (double release)
+     * @throws StoreStateException     if the object is mortal and the store is read-only
+     */
+    public boolean release(MemorySegment heap, long objectOffset) {
         long count = (long) COUNT.get(heap, objectOffset);
         if (count < 0) {
             return false;
@@ -126,6 +154,20 @@ public final class RefCounts {
      * @throws StoreStateException if the object is mortal and the store is read-only
      */
     public boolean tryRetain(long objectOffset) {
+        return tryRetain(heap, objectOffset);
+    }
+
+    /**
+     * {@link #tryRetain(long)} on the hot path, with the store's memory passed by the caller
+     * (see {@link #retain(MemorySegment, long)}).
+     *
+     * @param heap         the same segment this was made with
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @return {@code true} if a reference was taken (always, for an immortal object);
+     *         {@code false} if the count was zero
+     * @throws StoreStateException if the object is mortal and the store is read-only
+     */
+    public boolean tryRetain(MemorySegment heap, long objectOffset) {
         long count = (long) COUNT.get(heap, objectOffset);
         while (count > 0) {
             if (!writable) {

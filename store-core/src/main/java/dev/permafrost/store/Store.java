@@ -223,7 +223,7 @@ public final class Store implements AutoCloseable {
      */
     public void retain(long objectOffset) {
         try {
-            refCounts.retain(objectOffset);
+            refCounts.retain(memory, objectOffset);
         } catch (IllegalStateException e) {
             throw closed(e);
         }
@@ -238,7 +238,7 @@ public final class Store implements AutoCloseable {
      */
     public boolean tryRetain(long objectOffset) {
         try {
-            return refCounts.tryRetain(objectOffset);
+            return refCounts.tryRetain(memory, objectOffset);
         } catch (IllegalStateException e) {
             throw closed(e);
         }
@@ -254,7 +254,7 @@ public final class Store implements AutoCloseable {
      */
     public void release(long objectOffset) {
         try {
-            if (refCounts.release(objectOffset)) {
+            if (refCounts.release(memory, objectOffset)) {
                 free(objectOffset);
             }
         } catch (IllegalStateException e) {

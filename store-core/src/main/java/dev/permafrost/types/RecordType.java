@@ -39,6 +39,8 @@ public final class RecordType<R extends Record> {
     private final MethodHandles.Lookup lookup;
     private final MemorySegment memory;
     private StructLayout layout;
+    /** The stored type's id, copied out of the layout for the check in {@link #read}. */
+    private int storedTypeId;
     private FieldEntry[] fields;
     private RecordType<?>[] targets;
     private LongFunction<R> decoder;
@@ -59,6 +61,7 @@ public final class RecordType<R extends Record> {
     /** Called once the stored layout and every referenced record type are known; generates the decoder. */
     void link(StructLayout stored, RecordType<?>[] referenced) {
         this.layout = stored;
+        this.storedTypeId = stored.typeId();
         this.targets = referenced;
         this.fields = new FieldEntry[components.size()];
         List<DecoderGenerator.Slot> slots = new ArrayList<>();
@@ -263,7 +266,7 @@ public final class RecordType<R extends Record> {
      */
     public R read(long objectOffset) {
         int found = types.typeIdAt(objectOffset);
-        if (found != layout.typeId()) {
+        if (found != storedTypeId) {
             throw types.notOfType(objectOffset, found, layout.name());
         }
         return decoder.apply(objectOffset);

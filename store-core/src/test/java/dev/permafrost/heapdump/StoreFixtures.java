@@ -1,0 +1,152 @@
+package dev.permafrost.heapdump;
+
+import dev.permafrost.layout.TypeIds;
+import dev.permafrost.store.Store;
+import dev.permafrost.types.RecordType;
+import dev.permafrost.types.Types;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Stores written by the library for the CLI tests, and (through {@link #main}) for the
+ * throughput measurement in {@code scripts/heap-dump-bench}.
+ */
+final class StoreFixtures {
+    /** Type id of the points: the first type registered, shown as {@code Point}. */
+    static final int POINT = 64;
+    /** Type id of the blobs: byte arrays. */
+    static final int BLOB = TypeIds.BYTE_ARRAY;
+    /** The kinds {@code Store.allocate} writes: raw, string and the primitive arrays (8 kinds). */
+    static final int[] VALUE_KINDS = {TypeIds.RAW, TypeIds.STRING, TypeIds.BYTE_ARRAY, TypeIds.SHORT_ARRAY,
+        TypeIds.INT_ARRAY, TypeIds.LONG_ARRAY, TypeIds.FLOAT_ARRAY, TypeIds.DOUBLE_ARRAY};
+    /** Objects the type table adds: the table and one descriptor. */
+    static final int TYPE_TABLE_OBJECTS = 2;
+
+    /** A point: two longs, 16 bytes of payload. */
+    record Point(long index, long value) {
+    }
+
+    private StoreFixtures() {
+    }
+
+    /** What a fixture wrote, for assertions. */
+    record Written(long objects, long raw, long points, long blobs, long textOffset, long pointOffset) {
+    }
+
+    /**
+     * Writes a store of raw text objects, small "points", and blobs of mixed sizes; retains some
+     * points several times and frees every tenth blob, so it has free blocks and counts above 1.
+     *
+     * @param path   the new store
+     * @param freeze whether to freeze it
+     * @return what it holds
+     */
+    static Written mixed(Path path, boolean freeze) {
+        try (Store store = Store.create(path, 16L << 20)) {
+            RecordType<Point> points = store.types().register(Point.class, "Point", null);
+            long text = store.allocate(11);
+            store.payload(text).copyFrom(MemorySegment.ofArray("hello store".getBytes(StandardCharsets.UTF_8)));
+            long raw = 1;
+            long firstPoint = 0;
+            for (int i = 0; i < 1000; i++) {
+                long p = points.write(new Point(i, 2L * i));
+                if (i == 0) {
+                    firstPoint = p;
+                }
+                for (int r = 0; r < i % 5; r++) {
+                    store.retain(p);
+                }
+            }
+            long blobs = 0;
+            for (int i = 0; i < 200; i++) {
+                long b = store.allocate(BLOB, 100 + 37L * i);
+                if (i % 10 == 9) {
+                    store.release(b);
+                } else {
+                    blobs++;
+                }
+            }
+            if (freeze) {
+                store.freeze();
+            }
+            return new Written(raw + 1000 + blobs + TYPE_TABLE_OBJECTS, raw, 1000, blobs, text, firstPoint);
+        }
+    }
+
+    /**
+     * Writes the unfrozen store of the walkthrough in {@code docs/heap-dump.md}: a string, small
+     * points, then 6,000-byte byte arrays (every tenth freed again), then more points, a third of
+     * them retained once more.
+     *
+     * @param path the new store
+     */
+    static void walkthrough(Path path) {
+        try (Store store = Store.create(path, 8L << 20)) {
+            Types types = store.types();
+            RecordType<Point> points = types.register(Point.class, "Point", null);
+            long title = types.writeString("Permafrost catalogue: points and blobs, a walkthrough of heap-dump");
+            long[] all = new long[40_000];
+            for (int i = 0; i < 20_000; i++) {
+                all[i] = points.write(new Point(i, 2L * i));
+            }
+            long[] blobs = new long[270];
+            int kept = 0;
+            for (int i = 0; i < 300; i++) {
+                long b = store.allocate(BLOB, 6000);
+                if (i % 10 == 9) {
+                    store.release(b);
+                } else {
+                    blobs[kept++] = b;
+                }
+            }
+            for (int i = 0; i < 20_000; i++) {
+                all[20_000 + i] = points.write(new Point(20_000 + i, -i));
+                if (i % 3 == 0) {
+                    store.retain(all[20_000 + i]);
+                }
+            }
+            types.setRoot("title", title);
+            types.setRoot("points", types.writeReferenceArray(POINT, all));
+            types.setRoot("blobs", types.writeReferenceArray(BLOB, blobs));
+            store.release(title);
+            store.release(types.root("points"));
+            store.release(types.root("blobs"));
+            for (long p : all) {
+                store.release(p);
+            }
+            for (long b : blobs) {
+                store.release(b);
+            }
+        }
+    }
+
+    /**
+     * Writes a store of about {@code bytes} bytes of small objects, frozen (unless the third
+     * argument is {@code mortal}), for measurements;
+     * or, with {@code walkthrough} as the size, the store of {@link #walkthrough}.
+     *
+     * @param args the path and the size in MiB
+     */
+    public static void main(String[] args) {
+        Path path = Path.of(args[0]);
+        if (args[1].equals("walkthrough")) {
+            walkthrough(path);
+            return;
+        }
+        long bytes = Long.parseLong(args[1]) << 20;
+        try (Store store = Store.create(path, bytes + (64L << 20))) {
+            long used = 0;
+            for (long i = 0; used < bytes; i++) {
+                long payload = 16 + (i % 7) * 16;
+                store.allocate(VALUE_KINDS[(int) (i % VALUE_KINDS.length)], payload);
+                used += payload + 16;
+            }
+            if (args.length < 3 || !args[2].equals("mortal")) {
+                store.freeze();
+            }
+        }
+        System.out.println(path);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.permafrost.jmh;
 
+import dev.permafrost.refcount.RefCounts;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
 import java.io.IOException;
@@ -74,6 +75,16 @@ public class RefCountCostBenchmark {
     private MemorySegment frozenShared;
     private MemorySegment ownerShared;
     private final AtomicLong counter = new AtomicLong(1);
+    /** The shared-arena segments one reference further away, as a store holds its memory. */
+    private Holder frozenHolder;
+    private Holder ownerHolder;
+    /** The protocol's code on the shared-arena segments, with no store around it. */
+    private RefCounts frozenCounts;
+    private RefCounts ownerCounts;
+
+    /** A final field holding a segment: what a store adds in front of its memory. */
+    private record Holder(MemorySegment memory) {
+    }
 
     /** Creates the benchmarks' state; JMH calls {@link #setUp} before any benchmark runs. */
     public RefCountCostBenchmark() {
@@ -99,6 +110,10 @@ public class RefCountCostBenchmark {
         frozenGlobal = MemorySegment.ofAddress(frozen.mappingAddress()).reinterpret(frozen.mappedBytes());
         frozenShared = MemorySegment.ofAddress(frozen.mappingAddress()).reinterpret(frozen.mappedBytes(), views, null);
         ownerShared = MemorySegment.ofAddress(owner.mappingAddress()).reinterpret(owner.mappedBytes(), views, null);
+        frozenHolder = new Holder(frozenShared);
+        ownerHolder = new Holder(ownerShared);
+        frozenCounts = new RefCounts(frozenShared, true, frozenPath);
+        ownerCounts = new RefCounts(ownerShared, true, dir.resolve("mortal.pf"));
         if ((long) WORD.get(frozenShared, immortalOffset) >= 0 || (long) WORD.get(ownerShared, mortalOffset) != 1) {
             throw new IllegalStateException("the segments do not see the objects' count words");
         }
@@ -211,6 +226,69 @@ public class RefCountCostBenchmark {
             throw new IllegalStateException("immortal or free");
         }
         return (long) WORD.getAndAdd(ownerShared, mortalOffset, -1L);
+    }
+
+    /**
+     * {@link #immortalProtocolSharedSegment} with the segment read from a holder's final
+     * field each time, as a store reads its own.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether both reads saw an immortal count
+     */
+    @Benchmark
+    @Threads(1)
+    public boolean immortalProtocolHeldSegment(ThreadCpu cpu) {
+        boolean retained = (long) WORD.get(frozenHolder.memory(), immortalOffset) < 0;
+        boolean released = (long) WORD.get(frozenHolder.memory(), immortalOffset) < 0;
+        return retained & released;
+    }
+
+    /**
+     * {@link #mortalProtocolSharedSegment} with the segment read from a holder's final field
+     * each time, as a store reads its own (after each fence, again).
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return the old value of the decrement
+     */
+    @Benchmark
+    @Threads(1)
+    public long mortalProtocolHeldSegment(ThreadCpu cpu) {
+        if ((long) WORD.get(ownerHolder.memory(), mortalOffset) <= 0) {
+            throw new IllegalStateException("immortal or free");
+        }
+        WORD.getAndAdd(ownerHolder.memory(), mortalOffset, 1L);
+        if ((long) WORD.get(ownerHolder.memory(), mortalOffset) <= 0) {
+            throw new IllegalStateException("immortal or free");
+        }
+        return (long) WORD.getAndAdd(ownerHolder.memory(), mortalOffset, -1L);
+    }
+
+    /**
+     * {@code RefCounts.retain} then {@code release} on the immortal object, called directly on
+     * the shared-arena segment: the protocol's code without the store.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether the release dropped the last reference (never)
+     */
+    @Benchmark
+    @Threads(1)
+    public boolean immortalRefCounts(ThreadCpu cpu) {
+        frozenCounts.retain(frozenShared, immortalOffset);
+        return frozenCounts.release(frozenShared, immortalOffset);
+    }
+
+    /**
+     * {@code RefCounts.retain} then {@code release} on the mortal object, called directly on
+     * the shared-arena segment: the protocol's code without the store.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether the release dropped the last reference (never: the owner holds one)
+     */
+    @Benchmark
+    @Threads(1)
+    public boolean mortalRefCounts(ThreadCpu cpu) {
+        ownerCounts.retain(ownerShared, mortalOffset);
+        return ownerCounts.release(ownerShared, mortalOffset);
     }
 
     private static void deleteTree(Path root) {

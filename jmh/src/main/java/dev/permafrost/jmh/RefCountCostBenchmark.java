@@ -45,7 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       store.</li>
  * </ul>
  *
- * The rows of {@link RefCountBenchmark} add the store itself (its fields, the argument checks
+ * Two more of each kind: the protocol with the segment read from a holder's final field (the
+ * hop a store adds in front of its memory), and {@code RefCounts} called directly on the
+ * segment (the protocol's own code, no store). The rows of {@link RefCountBenchmark} add the store itself (its fields, the argument checks
  * and the closed-store wrapper). Run: {@code scripts/bench 'RefCountCostBenchmark' -f 2 -wi 3 -i 4}.
  *
  * <p>State: one {@code Scope.Benchmark} instance per fork. The segments cover the mapping of

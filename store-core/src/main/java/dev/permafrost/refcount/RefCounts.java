@@ -53,10 +53,17 @@ public final class RefCounts {
      * Applies the protocol to the objects of one mapping.
      *
      * @param heap     the store's memory, from offset 0 of the file
-     * @param writable whether counts of mortal objects may be changed (false in a read-only store)
+     * @param writable whether counts of mortal objects may be changed: false exactly when
+     *                 {@code heap} is read-only (a read-only store), whose {@code getAndAdd}
+     *                 refusal is the hot path's read-only check
      * @param file     the store file, for messages
+     * @throws IllegalArgumentException if {@code writable} disagrees with {@code heap.isReadOnly()}
      */
     public RefCounts(MemorySegment heap, boolean writable, Path file) {
+        if (writable == heap.isReadOnly()) {
+            throw new IllegalArgumentException("writable is " + writable + " but the segment of " + file
+                    + (heap.isReadOnly() ? " is" : " is not") + " read-only");
+        }
         this.heap = heap;
         this.writable = writable;
         this.file = file;
@@ -88,10 +95,26 @@ public final class RefCounts {
         if (count < 0) {
             return;
         }
-        if (count == 0 || !writable || isNotAnObject(objectOffset)) {
+        retainMortal(heap, objectOffset, count);
+    }
+
+    /**
+     * The rest of {@link #retain(MemorySegment, long)} once the plain read found {@code count >= 0}:
+     * kept out of line so the immortal path that callers inline stays a read and a test. A
+     * read-only store's segment is read-only ({@code StoreFile}), so its {@code getAndAdd} throws
+     * {@link IllegalArgumentException} before writing: that is the read-only check, with no
+     * test of its own on the hot path.
+     */
+    private void retainMortal(MemorySegment heap, long objectOffset, long count) {
+        if (count == 0 || isNotAnObject(objectOffset)) {
             throw retainFailed(objectOffset, count);
         }
-        long old = (long) COUNT.getAndAdd(heap, objectOffset, 1L);
+        long old;
+        try {
+            old = (long) COUNT.getAndAdd(heap, objectOffset, 1L);
+        } catch (IllegalArgumentException e) {
+            throw heap.isReadOnly() ? readOnly(objectOffset, count) : e;
+        }
         if (old <= 0) {
             COUNT.getAndAdd(heap, objectOffset, -1L); // undo: leave the count as it was found
             if (old < 0) { // a freeze made it immortal between the read and the increment
@@ -128,10 +151,23 @@ public final class RefCounts {
         if (count < 0) {
             return false;
         }
-        if (count == 0 || !writable || isNotAnObject(objectOffset)) {
+        return releaseMortal(heap, objectOffset, count);
+    }
+
+    /**
+     * The rest of {@link #release(MemorySegment, long)} once the plain read found
+     * {@code count >= 0}, out of line like {@link #retainMortal}.
+     */
+    private boolean releaseMortal(MemorySegment heap, long objectOffset, long count) {
+        if (count == 0 || isNotAnObject(objectOffset)) {
             throw releaseFailed(objectOffset, count);
         }
-        long old = (long) COUNT.getAndAdd(heap, objectOffset, -1L);
+        long old;
+        try {
+            old = (long) COUNT.getAndAdd(heap, objectOffset, -1L);
+        } catch (IllegalArgumentException e) {
+            throw heap.isReadOnly() ? readOnly(objectOffset, count) : e;
+        }
         if (old == 1) {
             return true;
         }

@@ -43,25 +43,40 @@ public final class DemoMain {
     private DemoMain() {
     }
 
+    private static final String USAGE =
+            "usage: scripts/demo [--objects N] [--workers W] [--mode mortal|frozen|both] [--json] [--keep FILE] [--hold]";
+
     /**
      * Runs the demo.
      *
      * @param args the options above
      */
     public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            System.out.println("  --objects N   records to build (default 1000000)");
+            System.out.println("  --workers W   worker JVMs (default 4)");
+            System.out.println("  --mode M      mortal, frozen or both (default both)");
+            System.out.println("  --json        one JSON object on stdout, nothing else");
+            System.out.println("  --keep FILE   build the store at FILE and keep it");
+            System.out.println("  --hold        leave the last run's workers alive, print READY <pids>, stop them when stdin closes");
+            System.exit(0);
+        }
         DemoMain demo = new DemoMain();
         try {
             demo.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("demo: " + e.getMessage());
-            System.err.println("usage: scripts/demo [--objects N] [--workers W] [--mode mortal|frozen|both] [--json] [--keep FILE] [--hold]");
+            System.err.println(USAGE);
             System.exit(2);
         }
         try {
             demo.run();
         } catch (Exception e) {
-            System.err.println("demo failed: " + e);
-            e.printStackTrace();
+            System.err.println("demo failed: " + e.getMessage());
+            if (System.getenv("PERMAFROST_DEBUG") != null) {
+                e.printStackTrace();
+            }
             System.exit(1);
         }
         System.exit(0);

@@ -70,18 +70,7 @@ public final class RefCounts {
     }
 
     /**
-     * Takes a reference to a live object.
-     *
-     * @param objectOffset the object's offset, bytes from the start of the file
-     * @throws ReferenceCountException if the object is free (use after free)
-     * @throws StoreStateException     if the object is mortal and the store is read-only
-     */
-    public void retain(long objectOffset) {
-        retain(heap, objectOffset);
-    }
-
-    /**
-     * {@link #retain(long)} on the hot path: the caller passes the store's memory from its own
+     * Takes a reference to a live object. The caller passes the store's memory from its own
      * field, which saves the dependent load of this object's copy (after the fence of a
      * {@code getAndAdd}, every such load is paid again).
      *
@@ -125,19 +114,7 @@ public final class RefCounts {
     }
 
     /**
-     * Drops a reference.
-     *
-     * @param objectOffset the object's offset, bytes from the start of the file
-     * @return {@code true} if this call dropped the last reference: the caller must free the object
-     * @throws ReferenceCountException if the object is already free (double release)
-     * @throws StoreStateException     if the object is mortal and the store is read-only
-     */
-    public boolean release(long objectOffset) {
-        return release(heap, objectOffset);
-    }
-
-    /**
-     * {@link #release(long)} on the hot path, with the store's memory passed by the caller
+     * Drops a reference, with the store's memory passed by the caller
      * (see {@link #retain(MemorySegment, long)}).
      *
      * @param heap         the same segment this was made with
@@ -182,19 +159,7 @@ public final class RefCounts {
     }
 
     /**
-     * Takes a reference unless the object is already free.
-     *
-     * @param objectOffset the object's offset, bytes from the start of the file
-     * @return {@code true} if a reference was taken (always, for an immortal object);
-     *         {@code false} if the count was zero
-     * @throws StoreStateException if the object is mortal and the store is read-only
-     */
-    public boolean tryRetain(long objectOffset) {
-        return tryRetain(heap, objectOffset);
-    }
-
-    /**
-     * {@link #tryRetain(long)} on the hot path, with the store's memory passed by the caller
+     * Takes a reference unless the object is already free, with the store's memory passed by the caller
      * (see {@link #retain(MemorySegment, long)}).
      *
      * @param heap         the same segment this was made with

@@ -516,7 +516,7 @@ public final class Store implements AutoCloseable {
         while (!work.isEmpty()) {
             long next = work.pop();
             scanner.forEachReference(memory, next, typeId(next), reference -> {
-                if (refCounts.release(reference)) {
+                if (refCounts.release(memory, reference)) {
                     work.push(reference);
                 }
             });

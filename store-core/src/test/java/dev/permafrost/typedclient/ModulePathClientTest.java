@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
+import dev.permafrost.testing.ChildJvm;
 import dev.permafrost.types.RecordType;
 import dev.permafrost.types.Ref;
 import dev.permafrost.types.Types;
 import java.lang.invoke.MethodHandles;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,19 +57,13 @@ class ModulePathClientTest {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                 "--enable-native-access=ALL-UNNAMED,dev.permafrost.core", "-p", modulePath, "--add-modules", "dev.permafrost.core",
                 "-cp", testClasses, Child.class.getName(), path.toString());
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(output).as(output).contains("module=dev.permafrost.core", "app module=unnamed",
-                    "latest=Order[id=2, customer=Grace", "previous=Ada",
-                    "without lookup=cannot reach the constructor of " + Secret.class.getName(),
-                    "with lookup=Secret[code=7, label=hidden]");
-            assertThat(child.exitValue()).as(output).isZero();
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
-        }
+        ChildJvm.Result child = ChildJvm.run(command);
+        String output = child.output();
+        assertThat(output).as(output).contains("module=dev.permafrost.core", "app module=unnamed",
+                "latest=Order[id=2, customer=Grace", "previous=Ada",
+                "without lookup=cannot reach the constructor of " + Secret.class.getName(),
+                "with lookup=Secret[code=7, label=hidden]");
+        assertThat(child.exitCode()).as(output).isZero();
     }
 
     /** The child: an application in the unnamed module. */

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.permafrost.error.TypeMismatchException;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
+import dev.permafrost.testing.ChildJvm;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -42,19 +41,13 @@ class CrossProcessTest {
         }
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "--enable-native-access=ALL-UNNAMED",
                 "-cp", childClassPath(), Child.class.getName(), path.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(output).as(output).contains("current=Product[sku=2, title=Kettle Ⅱ, price=24.0")
-                    .contains("successor.title=Kettle").contains("decoded.sku=2").contains("tags=[kitchen, new]")
-                    .contains("mismatch=type '" + Product.class.getName() + "'")
-                    .contains("field 'title' (string) is stored but not declared by the class");
-            assertThat(child.exitValue()).as(output).isZero();
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
-        }
+        ChildJvm.Result child = ChildJvm.run(command);
+        String output = child.output();
+        assertThat(output).as(output).contains("current=Product[sku=2, title=Kettle Ⅱ, price=24.0")
+                .contains("successor.title=Kettle").contains("decoded.sku=2").contains("tags=[kitchen, new]")
+                .contains("mismatch=type '" + Product.class.getName() + "'")
+                .contains("field 'title' (string) is stored but not declared by the class");
+        assertThat(child.exitCode()).as(output).isZero();
     }
 
     /** The child's main: opens the frozen store copy-on-write and prints what it reads. */

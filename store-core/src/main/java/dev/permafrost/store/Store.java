@@ -68,11 +68,11 @@ public final class Store implements AutoCloseable {
     private final RefCounts refCounts;
     private final ReferenceScanner scanner;
     private final Types types;
-    private final CommitSlot frozenState;
     private volatile Allocator allocator;
     private volatile State state;
     private volatile OpenMode mode;
-    private volatile CommitSlot frozenAtFreeze;
+    /** The frozen commit: as opened, or as written by {@link #freeze}; null while not frozen. */
+    private volatile CommitSlot frozenCommit;
 
     private Store(StoreFile file, OpenMode mode) {
         this.file = file;
@@ -80,7 +80,7 @@ public final class Store implements AutoCloseable {
         this.mode = mode;
         this.refCounts = new RefCounts(memory, mode != OpenMode.READ_ONLY, file.path());
         CommitSlot committed = file.committed();
-        this.frozenState = committed.isFrozen() ? committed : null;
+        this.frozenCommit = committed.isFrozen() ? committed : null;
         this.state = committed.isFrozen() ? State.FROZEN : State.OPEN;
         this.allocator = switch (mode) {
             case OWNER -> new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), file::reserve);
@@ -391,7 +391,7 @@ public final class Store implements AutoCloseable {
                     types.typeTableOffset(), types.rootTableOffset(), live[0], live[1], 0,
                     bump - StoreFormat.HEAP_START_OFFSET - live[1], new long[SizeClasses.COUNT]);
             file.freeze(frozen);
-            frozenAtFreeze = frozen;
+            frozenCommit = frozen;
             Allocator above = emptyAllocator(boundary);
             current.retire(above); // a thread waiting on the old allocator's lock allocates above the boundary
             allocator = above;
@@ -560,8 +560,7 @@ public final class Store implements AutoCloseable {
     }
 
     private CommitSlot frozenSlot() {
-        CommitSlot frozen = frozenAtFreeze;
-        return frozen != null ? frozen : frozenState;
+        return frozenCommit;
     }
 
     private CommitSlot nextCommit(Allocator.Snapshot snapshot, int flags) {

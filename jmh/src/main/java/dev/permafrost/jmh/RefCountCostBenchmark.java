@@ -114,8 +114,8 @@ public class RefCountCostBenchmark {
         ownerShared = MemorySegment.ofAddress(owner.mappingAddress()).reinterpret(owner.mappedBytes(), views, null);
         frozenHolder = new Holder(frozenShared);
         ownerHolder = new Holder(ownerShared);
-        frozenCounts = new RefCounts(frozenShared, true, frozenPath);
-        ownerCounts = new RefCounts(ownerShared, true, dir.resolve("mortal.pf"));
+        frozenCounts = new RefCounts(frozenShared, frozenPath, frozen);
+        ownerCounts = new RefCounts(ownerShared, dir.resolve("mortal.pf"), owner);
         if ((long) WORD.get(frozenShared, immortalOffset) >= 0 || (long) WORD.get(ownerShared, mortalOffset) != 1) {
             throw new IllegalStateException("the segments do not see the objects' count words");
         }
@@ -275,8 +275,8 @@ public class RefCountCostBenchmark {
     @Benchmark
     @Threads(1)
     public boolean immortalRefCounts(ThreadCpu cpu) {
-        frozenCounts.retain(frozenShared, immortalOffset);
-        return frozenCounts.release(frozenShared, immortalOffset);
+        RefCounts.retain(frozenCounts.base(), frozenCounts.countLimit(), immortalOffset, frozenCounts);
+        return RefCounts.release(frozenCounts.base(), frozenCounts.countLimit(), immortalOffset, frozenCounts);
     }
 
     /**
@@ -289,8 +289,8 @@ public class RefCountCostBenchmark {
     @Benchmark
     @Threads(1)
     public boolean mortalRefCounts(ThreadCpu cpu) {
-        ownerCounts.retain(ownerShared, mortalOffset);
-        return ownerCounts.release(ownerShared, mortalOffset);
+        RefCounts.retain(ownerCounts.base(), ownerCounts.countLimit(), mortalOffset, ownerCounts);
+        return RefCounts.release(ownerCounts.base(), ownerCounts.countLimit(), mortalOffset, ownerCounts);
     }
 
     private static void deleteTree(Path root) {

@@ -21,6 +21,7 @@ import dev.permafrost.os.Posix;
 import dev.permafrost.os.Posix.PosixException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +47,15 @@ import java.util.Set;
  * offsets as they would be in the file. Freeze replaces the owner's shared mapping with that
  * layout in place ({@code MAP_FIXED}), so the segment and every offset stay valid.
  *
+ * <p>Closing: the arena over the mapping is closed (so every access through {@link #memory()}
+ * throws from then on), and the range is then not unmapped but overmapped with anonymous zero
+ * pages ({@code MAP_FIXED | MAP_NORESERVE}): the file is released at once, but the addresses
+ * stay valid memory, because the reference-count hot path ({@code RefCounts}) reaches count
+ * words by raw address and a thread that raced the close must read zeros (and go on to a
+ * closed-store exception), not fault. The range is unmapped when this object becomes
+ * unreachable ({@link Cleaner}); {@code RefCounts} keeps it reachable across each access.
+ * An untouched range of zero pages costs address space only.
+ *
  * <p>Thread rules: {@link #commit}, {@link #freeze} and {@link #close} are called by the
  * store with allocation stopped; {@link #reserve} under the allocator's lock.
  */
@@ -68,6 +78,9 @@ public final class StoreFile {
     private static final int EACCES = 13;
     private static final int EROFS = 30;
 
+    /** Unmaps the address ranges of closed files once nothing can reach them. */
+    private static final Cleaner RANGES = Cleaner.create();
+
     private final Path path;
     private final int fd;
     private final Superblock superblock;
@@ -75,6 +88,7 @@ public final class StoreFile {
     private final long mappedBytes;
     private final Arena arena;
     private final MemorySegment memory;
+    private final Range range;
     private CommitSlot committed;
     private Access access;
 
@@ -88,7 +102,9 @@ public final class StoreFile {
         this.address = address;
         this.mappedBytes = mappedBytes;
         this.arena = Arena.ofShared();
-        MemorySegment mapped = MemorySegment.ofAddress(address).reinterpret(mappedBytes, arena, segment -> unmap(address, mappedBytes));
+        this.range = new Range(address, mappedBytes);
+        RANGES.register(this, range);
+        MemorySegment mapped = MemorySegment.ofAddress(address).reinterpret(mappedBytes, arena, segment -> retire());
         this.memory = access == Access.READ_ONLY ? mapped.asReadOnly() : mapped;
     }
 
@@ -322,7 +338,10 @@ public final class StoreFile {
         access = Access.PRIVATE;
     }
 
-    /** Unmaps the file and closes it, which drops the lock. Idempotent only through the store's state machine. */
+    /**
+     * Closes the arena, replaces the file's pages with zero pages (see the class comment) and
+     * closes the file, which drops the lock. Idempotent only through the store's state machine.
+     */
     public void close() {
         try {
             arena.close();
@@ -342,11 +361,39 @@ public final class StoreFile {
         committed = state;
     }
 
-    private void unmap(long at, long bytes) {
+    /** Runs as the arena closes: the file's pages go, the address range stays (zero pages) until {@link Range} unmaps it. */
+    private void retire() {
         try {
-            Posix.munmap(at, bytes);
-        } catch (PosixException e) {
-            throw new IllegalStateException("munmap of " + path + " failed: " + e.getMessage(), e);
+            Posix.mmap(address, mappedBytes, Posix.PROT_READ | Posix.PROT_WRITE,
+                    Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_FIXED | Posix.MAP_NORESERVE, -1, 0);
+        } catch (PosixException e) { // the file stays mapped: safe, only not released
+            throw new IllegalStateException("cannot release the mapping of " + path + ": " + e.getMessage(), e);
+        }
+        range.retired = true;
+    }
+
+    /**
+     * A mapping's address range, unmapped by the {@link Cleaner} once its file is unreachable,
+     * if the file was closed (a file never closed keeps its mapping: something may still use it).
+     */
+    private static final class Range implements Runnable {
+        private final long address;
+        private final long bytes;
+        private volatile boolean retired;
+
+        Range(long address, long bytes) {
+            this.address = address;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void run() {
+            if (retired) {
+                try {
+                    Posix.munmap(address, bytes);
+                } catch (PosixException e) { // nothing to report to: the range stays reserved
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.permafrost.refcount;
 
 import dev.permafrost.error.ReferenceCountException;
+import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.StoreFormat;
@@ -8,6 +9,7 @@ import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 
 /**
@@ -36,154 +38,219 @@ import java.nio.file.Path;
  * reading them needs no ordering beyond the freeze that made them immortal, which happens
  * before any other process maps the file.
  *
- * <p>Hot path: {@link #retain} and {@link #release} are a few instructions on the immortal
- * path; all checks of arguments happen where offsets come from (allocation, lookup),
- * and {@link MemorySegment} checks bounds.
+ * <h2>How the hot path reaches the count word</h2>
+ * {@link #retain}, {@link #release} and {@link #tryRetain} address the count word through one
+ * constant segment that spans the address space ({@link #EVERYWHERE}), at the mapping's
+ * address plus the object's offset, after one explicit bounds check against the mapping. The
+ * JIT folds every check of a constant segment, so a retain of an immortal object costs about
+ * what a plain read of the word through the store's own segment costs; through the store's
+ * segment (a shared {@code Arena}'s) each access would load the segment's address, size and
+ * session and test the session's liveness, again after every fence of the mortal path
+ * ({@code docs/benchmarks.md} measures both).
+ *
+ * <p>What the arena's liveness test gave, closing safely while other threads still use the
+ * store, comes from the mapping's lifetime instead ({@code StoreFile}): closing the store
+ * does not unmap its address range but maps anonymous zero pages over it, so a thread that
+ * raced the close reads a count of 0 (or writes a private zero page), takes the slow path and
+ * gets a {@link StoreClosedException}; the range itself is unmapped only when the object
+ * passed as {@code keepAlive} is unreachable, and every hot-path method keeps the
+ * {@code RefCounts}, which holds it, reachable until its last access
+ * ({@link Reference#reachabilityFence}). A read-only
+ * store's mapping is read-only: its mortal path throws before the atomic.
+ *
+ * <p>Hot path: {@link #retain} and {@link #release} are a bounds check, a read and a sign test
+ * on the immortal path; all other checks happen where offsets come from (allocation, lookup)
+ * or on the mortal path, where an atomic follows anyway.
  */
+@SuppressWarnings("restricted") // EVERYWHERE: used only inside mappings this class was given, checked against their bounds
 public final class RefCounts {
-    /** Count word of an object at a given offset: (MemorySegment, long offset). */
+    /**
+     * The whole address space as one segment: the hot path's count word is at
+     * {@code base + objectOffset}. Constant, so its own checks fold away; the bounds are
+     * {@link #countLimit}'s.
+     */
+    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Count word at an address (the hot path, on {@link #EVERYWHERE}) or an offset (on {@code heap}): (MemorySegment, long). */
     private static final VarHandle COUNT = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle META = ValueLayout.JAVA_LONG.varHandle();
 
+    /** Address of the mapping's first byte: offset 0 of the file. */
+    private final long base;
+    /** Offsets below this (unsigned) hold a whole count word inside the mapping. */
+    private final long countLimit;
+    /**
+     * The lowest offset whose count the mortal path may change: the heap's start, or
+     * {@link Long#MAX_VALUE} in a read-only store (one test for both refusals).
+     */
+    private final long mortalFloor;
     private final MemorySegment heap;
-    private final boolean writable;
     private final Path file;
+    /** Keeps the mapping's address range reserved while this object is reachable. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final Object keepAlive;
 
     /**
      * Applies the protocol to the objects of one mapping.
      *
-     * @param heap     the store's memory, from offset 0 of the file
-     * @param writable whether counts of mortal objects may be changed: false exactly when
-     *                 {@code heap} is read-only (a read-only store), whose {@code getAndAdd}
-     *                 refusal is the hot path's read-only check
-     * @param file     the store file, for messages
-     * @throws IllegalArgumentException if {@code writable} disagrees with {@code heap.isReadOnly()}
+     * @param heap      the store's memory, from offset 0 of the file: a native segment over a
+     *                  mapping; read-only exactly when the store is (then mortal counts cannot
+     *                  change)
+     * @param file      the store file, for messages
+     * @param keepAlive the object whose reachability keeps the mapping's address range mapped
+     *                  (after the heap's arena is closed, as zero pages): the hot path reads
+     *                  the count through the raw address, so the range must not be unmapped
+     *                  while this object can still be reached
+     * @throws IllegalArgumentException if {@code heap} is not a native segment
      */
-    public RefCounts(MemorySegment heap, boolean writable, Path file) {
-        if (writable == heap.isReadOnly()) {
-            throw new IllegalArgumentException("writable is " + writable + " but the segment of " + file
-                    + (heap.isReadOnly() ? " is" : " is not") + " read-only");
+    public RefCounts(MemorySegment heap, Path file, Object keepAlive) {
+        if (!heap.isNative() || heap.byteSize() < Long.BYTES) {
+            throw new IllegalArgumentException("the memory of " + file + " is not a native segment of at least one word: " + heap);
         }
+        this.base = heap.address();
+        this.countLimit = heap.byteSize() - Long.BYTES + 1;
+        this.mortalFloor = heap.isReadOnly() ? Long.MAX_VALUE : StoreFormat.HEAP_START_OFFSET;
         this.heap = heap;
-        this.writable = writable;
         this.file = file;
+        this.keepAlive = keepAlive;
     }
 
+    /** {@return the address of offset 0, for the caller's own final field (the first argument of the hot path)} */
+    public long base() {
+        return base;
+    }
+
+    /** {@return the bound of offsets the hot path accepts, for the caller's own final field (its second argument)} */
+    public long countLimit() {
+        return countLimit;
+    }
+
+    /*
+     * The hot path: static, given base and countLimit from the caller's own final fields, so a
+     * call loads them one reference closer than through this object (after each fence of the
+     * mortal path, every such load is paid again); this object is touched only on the mortal
+     * path and for errors, and kept reachable (with the mapping) until the last access.
+     */
+
     /**
-     * Takes a reference to a live object. The caller passes the store's memory from its own
-     * field, which saves the dependent load of this object's copy (after the fence of a
-     * {@code getAndAdd}, every such load is paid again).
+     * Takes a reference to a live object.
      *
-     * @param heap         the same segment this was made with
+     * @param base         {@code counts.base()}
+     * @param countLimit   {@code counts.countLimit()}
      * @param objectOffset the object's offset, bytes from the start of the file
-     * @throws ReferenceCountException if the object is free (use after free)
+     * @param counts       the protocol's state for the store
+     * @throws ReferenceCountException if the object is free (use after free), or the offset
+     *                                 cannot head an object
      * @throws StoreStateException     if the object is mortal and the store is read-only
+     * @throws StoreClosedException    if the store was closed
      */
-    public void retain(MemorySegment heap, long objectOffset) {
-        long count = (long) COUNT.get(heap, objectOffset);
-        if (count < 0) {
-            return;
-        }
-        retainMortal(heap, objectOffset, count);
-    }
-
-    /**
-     * The rest of {@link #retain(MemorySegment, long)} once the plain read found {@code count >= 0}:
-     * kept out of line so the immortal path that callers inline stays a read and a test. A
-     * read-only store's segment is read-only ({@code StoreFile}), so its {@code getAndAdd} throws
-     * {@link IllegalArgumentException} before writing: that is the read-only check, with no
-     * test of its own on the hot path.
-     */
-    private void retainMortal(MemorySegment heap, long objectOffset, long count) {
-        if (count == 0 || isNotAnObject(objectOffset)) {
-            throw retainFailed(objectOffset, count);
-        }
-        long old;
+    public static void retain(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
-            old = (long) COUNT.getAndAdd(heap, objectOffset, 1L);
-        } catch (IllegalArgumentException e) {
-            throw heap.isReadOnly() ? readOnly(objectOffset, count) : e;
-        }
-        if (old <= 0) {
-            COUNT.getAndAdd(heap, objectOffset, -1L); // undo: leave the count as it was found
-            if (old < 0) { // a freeze made it immortal between the read and the increment
-                return;
+            if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
+                throw counts.outsideTheMapping(objectOffset);
             }
-            throw retainFailed(objectOffset, old);
+            long count = (long) COUNT.get(EVERYWHERE, base + objectOffset);
+            if (count < 0) {
+                return; // immortal: nothing is written
+            }
+            if (count == 0 || objectOffset < counts.mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
+                throw counts.refused(objectOffset, count, "retain of a free object (use after free)");
+            }
+            long old = (long) COUNT.getAndAdd(EVERYWHERE, base + objectOffset, 1L);
+            if (old <= 0) {
+                counts.raced(objectOffset, old, +1, "retain of a free object (use after free)");
+            }
+        } finally {
+            Reference.reachabilityFence(counts);
         }
     }
 
     /**
-     * Drops a reference, with the store's memory passed by the caller
-     * (see {@link #retain(MemorySegment, long)}).
+     * Drops a reference.
      *
-     * @param heap         the same segment this was made with
+     * @param base         {@code counts.base()}
+     * @param countLimit   {@code counts.countLimit()}
      * @param objectOffset the object's offset, bytes from the start of the file
+     * @param counts       the protocol's state for the store
      * @return {@code true} if this call dropped the last reference: the caller must free the object
-     * @throws ReferenceCountException if the object is already free (double release)
+     * @throws ReferenceCountException if the object is already free (double release), or the
+     *                                 offset cannot head an object
      * @throws StoreStateException     if the object is mortal and the store is read-only
+     * @throws StoreClosedException    if the store was closed
      */
-    public boolean release(MemorySegment heap, long objectOffset) {
-        long count = (long) COUNT.get(heap, objectOffset);
-        if (count < 0) {
-            return false;
-        }
-        return releaseMortal(heap, objectOffset, count);
-    }
-
-    /**
-     * The rest of {@link #release(MemorySegment, long)} once the plain read found
-     * {@code count >= 0}, out of line like {@link #retainMortal}.
-     */
-    private boolean releaseMortal(MemorySegment heap, long objectOffset, long count) {
-        if (count == 0 || isNotAnObject(objectOffset)) {
-            throw releaseFailed(objectOffset, count);
-        }
-        long old;
+    public static boolean release(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
-            old = (long) COUNT.getAndAdd(heap, objectOffset, -1L);
-        } catch (IllegalArgumentException e) {
-            throw heap.isReadOnly() ? readOnly(objectOffset, count) : e;
-        }
-        if (old == 1) {
-            return true;
-        }
-        if (old <= 0) {
-            COUNT.getAndAdd(heap, objectOffset, 1L); // undo: leave the count as it was found
-            if (old < 0) { // a freeze made it immortal between the read and the decrement
-                return false;
+            if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
+                throw counts.outsideTheMapping(objectOffset);
             }
-            throw releaseFailed(objectOffset, old);
-        }
-        return false;
-    }
-
-    /**
-     * Takes a reference unless the object is already free, with the store's memory passed by the caller
-     * (see {@link #retain(MemorySegment, long)}).
-     *
-     * @param heap         the same segment this was made with
-     * @param objectOffset the object's offset, bytes from the start of the file
-     * @return {@code true} if a reference was taken (always, for an immortal object);
-     *         {@code false} if the count was zero
-     * @throws StoreStateException if the object is mortal and the store is read-only
-     */
-    public boolean tryRetain(MemorySegment heap, long objectOffset) {
-        long count = (long) COUNT.get(heap, objectOffset);
-        while (count > 0) {
-            if (!writable) {
-                throw readOnly(objectOffset, count);
+            long count = (long) COUNT.get(EVERYWHERE, base + objectOffset);
+            if (count < 0) {
+                return false; // immortal: nothing is written
             }
-            if (isNotAnObject(objectOffset)) {
-                throw notAnObject(objectOffset, count);
+            if (count == 0 || objectOffset < counts.mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
+                throw counts.refused(objectOffset, count, "release of a free object (double release)");
             }
-            long witness = (long) COUNT.compareAndExchange(heap, objectOffset, count, count + 1);
-            if (witness == count) {
+            long old = (long) COUNT.getAndAdd(EVERYWHERE, base + objectOffset, -1L);
+            if (old == 1) {
                 return true;
             }
-            count = witness;
+            if (old <= 0) {
+                counts.raced(objectOffset, old, -1, "release of a free object (double release)");
+            }
+            return false;
+        } finally {
+            Reference.reachabilityFence(counts);
         }
-        return count < 0;
+    }
+
+    /**
+     * Takes a reference unless the object is already free.
+     *
+     * @param base         {@code counts.base()}
+     * @param countLimit   {@code counts.countLimit()}
+     * @param objectOffset the object's offset, bytes from the start of the file
+     * @param counts       the protocol's state for the store
+     * @return {@code true} if a reference was taken (always, for an immortal object);
+     *         {@code false} if the count was zero
+     * @throws ReferenceCountException if the offset cannot head an object
+     * @throws StoreStateException     if the object is mortal and the store is read-only
+     * @throws StoreClosedException    if the store was closed
+     */
+    public static boolean tryRetain(long base, long countLimit, long objectOffset, RefCounts counts) {
+        try {
+            if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
+                throw counts.outsideTheMapping(objectOffset);
+            }
+            long count = (long) COUNT.get(EVERYWHERE, base + objectOffset);
+            while (count > 0) {
+                if (objectOffset < counts.mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
+                    throw counts.refused(objectOffset, count, "not an object");
+                }
+                long witness = (long) COUNT.compareAndExchange(EVERYWHERE, base + objectOffset, count, count + 1);
+                if (witness == count) {
+                    return true;
+                }
+                count = witness;
+            }
+            if (count == 0) {
+                counts.checkOpen();
+            }
+            return count < 0;
+        } finally {
+            Reference.reachabilityFence(counts);
+        }
+    }
+
+    /**
+     * The old value of an atomic was not positive: undo the step, then return if the object
+     * became immortal (a freeze raced the plain read), or throw (it was freed, or the store
+     * was closed under the call).
+     */
+    private void raced(long objectOffset, long old, long step, String misuse) {
+        COUNT.getAndAdd(EVERYWHERE, base + objectOffset, -step); // leave the count as it was found
+        if (old < 0) {
+            return;
+        }
+        throw refused(objectOffset, old, misuse);
     }
 
     /**
@@ -222,26 +289,34 @@ public final class RefCounts {
                         + "-aligned (a null or damaged reference); nothing was written");
     }
 
-    private RuntimeException retainFailed(long objectOffset, long count) {
-        if (!writable && count > 0) {
-            return readOnly(objectOffset, count);
-        }
+    /**
+     * Why the mortal path refused, in order: the store was closed under the call (its
+     * mapping reads as zeros now), the offset cannot head an object, the store is read-only,
+     * or the misuse the caller names (a zero count).
+     */
+    private RuntimeException refused(long objectOffset, long count, String misuse) {
+        checkOpen();
         if (isNotAnObject(objectOffset)) {
             return notAnObject(objectOffset, count);
         }
-        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), 0,
-                "retain of a free object (use after free)");
-    }
-
-    private RuntimeException releaseFailed(long objectOffset, long count) {
-        if (!writable && count > 0) {
+        if (count > 0) {
             return readOnly(objectOffset, count);
         }
-        if (count != 0 && isNotAnObject(objectOffset)) {
-            return notAnObject(objectOffset, count);
+        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count, misuse);
+    }
+
+    /** Throws if the store was closed: its arena is, and the mapping is zero pages now. */
+    private void checkOpen() {
+        if (!heap.scope().isAlive()) {
+            throw new StoreClosedException(file, "the store was closed while in use");
         }
-        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count,
-                "release of a free object (double release)");
+    }
+
+    private ReferenceCountException outsideTheMapping(long objectOffset) {
+        checkOpen();
+        return new ReferenceCountException(file, objectOffset, TypeIds.INVALID, 0,
+                "not an object: offset 0x" + Long.toHexString(objectOffset) + " is outside the mapping of 0x"
+                        + Long.toHexString(heap.byteSize()) + " bytes (a damaged reference); nothing was read or written");
     }
 
     private StoreStateException readOnly(long objectOffset, long count) {
@@ -249,7 +324,11 @@ public final class RefCounts {
                 + ") of a mortal object in a store opened read-only; open it copy-on-write");
     }
 
+    /** For messages: the type id in the header at this offset, or {@link TypeIds#INVALID} if the header is not all mapped. */
     private int typeId(long objectOffset) {
+        if (objectOffset > heap.byteSize() - ObjectHeaderDescriptor.LENGTH) {
+            return TypeIds.INVALID;
+        }
         return ObjectHeaderDescriptor.typeId((long) META.get(heap, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
     }
 }

@@ -66,6 +66,9 @@ public final class Store implements AutoCloseable {
     private final StoreFile file;
     private final MemorySegment memory;
     private final RefCounts refCounts;
+    /** {@code refCounts.base()} and {@code countLimit()}, here so the hot path loads them from this object. */
+    private final long countBase;
+    private final long countLimit;
     private final ReferenceScanner scanner;
     private final Types types;
     private volatile Allocator allocator;
@@ -78,7 +81,9 @@ public final class Store implements AutoCloseable {
         this.file = file;
         this.memory = file.memory();
         this.mode = mode;
-        this.refCounts = new RefCounts(memory, mode != OpenMode.READ_ONLY, file.path());
+        this.refCounts = new RefCounts(memory, file.path(), file); // the file keeps the mapping's address range
+        this.countBase = refCounts.base();
+        this.countLimit = refCounts.countLimit();
         CommitSlot committed = file.committed();
         this.frozenCommit = committed.isFrozen() ? committed : null;
         this.state = committed.isFrozen() ? State.FROZEN : State.OPEN;
@@ -223,7 +228,7 @@ public final class Store implements AutoCloseable {
      */
     public void retain(long objectOffset) {
         try {
-            refCounts.retain(memory, objectOffset);
+            RefCounts.retain(countBase, countLimit, objectOffset, refCounts);
         } catch (IllegalStateException e) {
             throw closed(e);
         }
@@ -238,7 +243,7 @@ public final class Store implements AutoCloseable {
      */
     public boolean tryRetain(long objectOffset) {
         try {
-            return refCounts.tryRetain(memory, objectOffset);
+            return RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
         } catch (IllegalStateException e) {
             throw closed(e);
         }
@@ -254,7 +259,7 @@ public final class Store implements AutoCloseable {
      */
     public void release(long objectOffset) {
         try {
-            if (refCounts.release(memory, objectOffset)) {
+            if (RefCounts.release(countBase, countLimit, objectOffset, refCounts)) {
                 free(objectOffset);
             }
         } catch (IllegalStateException e) {
@@ -516,7 +521,7 @@ public final class Store implements AutoCloseable {
         while (!work.isEmpty()) {
             long next = work.pop();
             scanner.forEachReference(memory, next, typeId(next), reference -> {
-                if (refCounts.release(memory, reference)) {
+                if (RefCounts.release(countBase, countLimit, reference, refCounts)) {
                     work.push(reference);
                 }
             });

@@ -57,7 +57,8 @@ final class DecoderGenerator {
      * @param recordClass the record class
      * @param slots       its components, in canonical constructor order
      * @param memory      the store's memory
-     * @param nested      decoders for reference fields, indexed by {@link Slot#nestedIndex}
+     * @param nested      per {@link Slot#nestedIndex}: for a reference field, a function from the reference to its
+     *                    heap value; for an inline string, from the object's offset to the string ({@link InlineString})
      * @param <R>         the record type
      * @return a function from an object's offset to a new heap record
      */
@@ -123,6 +124,13 @@ final class DecoderGenerator {
                 code.checkcast(param).astore(local);
             }
             case FieldKinds.INLINE -> {
+                if (slot.inlineTypeId() == TypeIds.STRING) { // InlineString: one copy out of the mapping, ASCII kept as it is
+                    code.aload(0).getfield(self, "nested", CD_LONG_FUNCTIONS).loadConstant(slot.nestedIndex()).aaload();
+                    code.lload(1);
+                    code.invokeinterface(CD_LONG_FUNCTION, "apply", MethodTypeDesc.of(CD_Object, CD_long));
+                    code.checkcast(CD_String).astore(local);
+                    return;
+                }
                 readLong(code, at);
                 code.lstore(scratch);
                 Label present = code.newLabel();

@@ -35,9 +35,7 @@ public final class StringField {
         if (slot == 0) {
             return null;
         }
-        byte[] bytes = new byte[StructDescriptor.inlineLength(slot)];
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, bytesOffset(objectOffset, slot), bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return Utf8.decode(memory, bytesOffset(objectOffset, slot), StructDescriptor.inlineLength(slot));
     }
 
     /**

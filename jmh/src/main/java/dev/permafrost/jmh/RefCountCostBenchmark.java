@@ -46,8 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * Two more of each kind: the protocol with the segment read from a holder's final field (the
- * hop a store adds in front of its memory), and {@code RefCounts} called directly on the
- * segment (the protocol's own code, no store). The rows of {@link RefCountBenchmark} add the store itself (its fields, the argument checks
+ * hop a store adds in front of its memory), and {@code RefCounts} called directly (the
+ * protocol's own code, which reaches count words by address through a constant segment, no
+ * store). The rows of {@link RefCountBenchmark} add the store itself (its fields, the argument checks
  * and the closed-store wrapper). Run: {@code scripts/bench 'RefCountCostBenchmark' -f 2 -wi 3 -i 4}.
  *
  * <p>State: one {@code Scope.Benchmark} instance per fork. The segments cover the mapping of
@@ -266,8 +267,9 @@ public class RefCountCostBenchmark {
     }
 
     /**
-     * {@code RefCounts.retain} then {@code release} on the immortal object, called directly on
-     * the shared-arena segment: the protocol's code without the store.
+     * {@code RefCounts.retain} then {@code release} on the immortal object, called directly with
+     * the base and bound read from the {@code RefCounts} object each time (the store keeps them
+     * in its own fields): the protocol's code without the store.
      *
      * @param cpu this thread's CPU time, for {@link Report}
      * @return whether the release dropped the last reference (never)
@@ -280,8 +282,9 @@ public class RefCountCostBenchmark {
     }
 
     /**
-     * {@code RefCounts.retain} then {@code release} on the mortal object, called directly on
-     * the shared-arena segment: the protocol's code without the store.
+     * {@code RefCounts.retain} then {@code release} on the mortal object, called directly with
+     * the base and bound read from the {@code RefCounts} object each time (the store keeps them
+     * in its own fields): the protocol's code without the store.
      *
      * @param cpu this thread's CPU time, for {@link Report}
      * @return whether the release dropped the last reference (never: the owner holds one)

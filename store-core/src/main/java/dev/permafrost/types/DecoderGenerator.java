@@ -16,6 +16,8 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -29,6 +31,17 @@ import java.util.function.LongFunction;
  * constant offset, then the canonical constructor. No reflection, boxing or argument arrays
  * on the decoding path.
  *
+ * <p>Reads: the fixed part of the object (header and fixed fields) is bounds-checked once
+ * against the mapping, then each fixed field is read by address through one constant segment
+ * over the address space (the class's class data), at the mapping's address (a constant in
+ * the class) plus the object's offset: no per-read bounds, session or segment loads. What
+ * the store's segment checked per read is done once per object instead: the bounds up front,
+ * and after the reads an acquire fence and one read through the store's segment, which throws
+ * if the store was closed meanwhile (a closed store's range reads as zeros until it is
+ * unreachable, see {@code StoreFile}; the decoder holds that segment, which keeps the range
+ * mapped). Strings and arrays are copied by address too, each after a bounds check of the
+ * place its slot gives (a damaged slot throws, it never reads outside the mapping).
+ *
  * <p>The generated class uses only {@code java.base} and the nested decoders it is given
  * (one {@link LongFunction} per reference field, which maps a reference to its heap value), so
  * it can live in the record's own package, with the record's access.
@@ -40,8 +53,15 @@ final class DecoderGenerator {
     private static final ClassDesc CD_LONG_FUNCTIONS = CD_LONG_FUNCTION.arrayType();
     private static final ClassDesc CD_CHARSETS = ClassDesc.of("java.nio.charset.StandardCharsets");
     private static final ClassDesc CD_CHARSET = ClassDesc.of("java.nio.charset.Charset");
+    private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.util.Objects");
+    private static final ClassDesc CD_VAR_HANDLE = ClassDesc.of("java.lang.invoke.VarHandle");
+    /** The address space as one segment: the decoders' fixed fields are read at the mapping's address plus an offset. */
+    @SuppressWarnings("restricted") // read only inside mappings, after a bounds check against them
+    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final int MEMORY_LOCAL = 3;
-    private static final int FIRST_VALUE_LOCAL = 4;
+    private static final int EVERYWHERE_LOCAL = 4;
+    private static final int ADDRESS_LOCAL = 5;
+    private static final int FIRST_VALUE_LOCAL = 7;
 
     private DecoderGenerator() {
     }
@@ -57,8 +77,7 @@ final class DecoderGenerator {
      * @param recordClass the record class
      * @param slots       its components, in canonical constructor order
      * @param memory      the store's memory
-     * @param nested      per {@link Slot#nestedIndex}: for a reference field, a function from the reference to its
-     *                    heap value; for an inline string, from the object's offset to the string ({@link InlineString})
+     * @param nested      decoders for reference fields, indexed by {@link Slot#nestedIndex}
      * @param <R>         the record type
      * @return a function from an object's offset to a new heap record
      */
@@ -70,6 +89,8 @@ final class DecoderGenerator {
         ClassDesc recordDesc = recordClass.describeConstable().orElseThrow();
         ClassDesc[] params = slots.stream().map(s -> s.javaType().describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
         MethodTypeDesc constructorType = MethodTypeDesc.of(CD_void, params);
+        long fixedEnd = slots.stream().mapToLong(slot -> slot.objectRelativeOffset() + fixedBytes(slot.kind()))
+                .max().orElse(0L);
         byte[] bytes = ClassFile.of().build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withInterfaceSymbols(CD_LONG_FUNCTION);
@@ -83,6 +104,12 @@ final class DecoderGenerator {
             });
             cb.withMethodBody("apply", MethodTypeDesc.of(CD_Object, CD_long), ClassFile.ACC_PUBLIC, code -> {
                 code.aload(0).getfield(self, "memory", CD_MEMORY_SEGMENT).astore(MEMORY_LOCAL);
+                code.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA, ConstantDescs.DEFAULT_NAME, CD_MEMORY_SEGMENT))
+                        .astore(EVERYWHERE_LOCAL);
+                // the fixed part inside the mapping, once: Objects.checkFromIndexSize(offset, fixedEnd, mapped bytes)
+                code.lload(1).loadConstant(fixedEnd).loadConstant(memory.byteSize());
+                code.invokestatic(CD_OBJECTS, "checkFromIndexSize", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long)).pop2();
+                code.loadConstant(memory.address()).lload(1).ladd().lstore(ADDRESS_LOCAL);
                 int[] locals = new int[slots.size()];
                 int next = FIRST_VALUE_LOCAL;
                 for (int i = 0; i < slots.size(); i++) {
@@ -91,8 +118,13 @@ final class DecoderGenerator {
                 }
                 int scratch = next;
                 for (int i = 0; i < slots.size(); i++) {
-                    emitRead(code, self, slots.get(i), params[i], locals[i], scratch);
+                    emitRead(code, self, slots.get(i), params[i], locals[i], scratch, memory.address(), memory.byteSize());
                 }
+                // closed meanwhile? the fence keeps this check after every read above; the read throws if so
+                code.invokestatic(CD_VAR_HANDLE, "acquireFence", MethodTypeDesc.of(CD_void));
+                code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, "JAVA_BYTE", layoutType("JAVA_BYTE")).lload(1);
+                code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(ConstantDescs.CD_byte, layoutType("JAVA_BYTE"), CD_long));
+                code.pop();
                 code.new_(recordDesc).dup();
                 for (int i = 0; i < slots.size(); i++) {
                     code.loadLocal(TypeKind.from(params[i]), locals[i]);
@@ -102,7 +134,7 @@ final class DecoderGenerator {
             });
         });
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, EVERYWHERE, true);
             Object decoder = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
             return (LongFunction<R>) decoder;
@@ -113,8 +145,10 @@ final class DecoderGenerator {
         }
     }
 
-    /** Leaves the component's value in its local. Locals: 1-2 the object offset, 3 the memory. */
-    private static void emitRead(CodeBuilder code, ClassDesc self, Slot slot, ClassDesc param, int local, int scratch) {
+    /** Leaves the component's value in its local. Locals: 1-2 the object offset, 3 the memory, 4 {@link #EVERYWHERE}, 5-6 the object's address;
+     * from {@code scratch}: the slot word (2), the count, the array, the bytes' offset (2). */
+    private static void emitRead(CodeBuilder code, ClassDesc self, Slot slot, ClassDesc param, int local, int scratch,
+                                 long mappingAddress, long mappedBytes) {
         long at = slot.objectRelativeOffset();
         switch (slot.kind()) {
             case FieldKinds.REFERENCE -> {
@@ -124,13 +158,6 @@ final class DecoderGenerator {
                 code.checkcast(param).astore(local);
             }
             case FieldKinds.INLINE -> {
-                if (slot.inlineTypeId() == TypeIds.STRING) { // InlineString: one copy out of the mapping, ASCII kept as it is
-                    code.aload(0).getfield(self, "nested", CD_LONG_FUNCTIONS).loadConstant(slot.nestedIndex()).aaload();
-                    code.lload(1);
-                    code.invokeinterface(CD_LONG_FUNCTION, "apply", MethodTypeDesc.of(CD_Object, CD_long));
-                    code.checkcast(CD_String).astore(local);
-                    return;
-                }
                 readLong(code, at);
                 code.lstore(scratch);
                 Label present = code.newLabel();
@@ -153,9 +180,13 @@ final class DecoderGenerator {
                     code.newarray(TypeKind.from(param.componentType()));
                 }
                 code.astore(scratch + 3);
-                code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                // from = object + HEADER + (slot >>> 32): inside the mapping (Objects.checkFromIndexSize), then read by address
                 code.lload(1).loadConstant((long) ObjectHeaderDescriptor.LENGTH).ladd();
-                code.lload(scratch).loadConstant(32).lushr().ladd();
+                code.lload(scratch).loadConstant(32).lushr().ladd().lstore(scratch + 4);
+                code.lload(scratch + 4).iload(scratch + 2).i2l().loadConstant(shift).lshl().loadConstant(mappedBytes);
+                code.invokestatic(CD_OBJECTS, "checkFromIndexSize", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long)).pop2();
+                code.aload(EVERYWHERE_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                code.loadConstant(mappingAddress).lload(scratch + 4).ladd();
                 code.aload(scratch + 3).iconst_0().iload(scratch + 2);
                 code.invokestatic(CD_MEMORY_SEGMENT, "copy", MethodTypeDesc.of(CD_void, CD_MEMORY_SEGMENT, CD_VALUE_LAYOUT,
                         CD_long, CD_Object, java.lang.constant.ConstantDescs.CD_int, java.lang.constant.ConstantDescs.CD_int), true);
@@ -172,18 +203,29 @@ final class DecoderGenerator {
             default -> {
                 String layout = primitiveLayout(slot.kind());
                 ClassDesc layoutType = layoutType(layout);
-                code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
-                code.lload(1).loadConstant(at).ladd();
+                code.aload(EVERYWHERE_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                code.lload(ADDRESS_LOCAL).loadConstant(at).ladd();
                 code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(param, layoutType, CD_long));
                 code.storeLocal(TypeKind.from(param), local);
             }
         }
     }
 
+    /** A slot word of the fixed part, by address. */
     private static void readLong(CodeBuilder code, long at) {
-        code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, "JAVA_LONG_UNALIGNED", layoutType("JAVA_LONG_UNALIGNED"));
-        code.lload(1).loadConstant(at).ladd();
+        code.aload(EVERYWHERE_LOCAL).getstatic(CD_VALUE_LAYOUT, "JAVA_LONG_UNALIGNED", layoutType("JAVA_LONG_UNALIGNED"));
+        code.lload(ADDRESS_LOCAL).loadConstant(at).ladd();
         code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(CD_long, layoutType("JAVA_LONG_UNALIGNED"), CD_long));
+    }
+
+    /** Bytes a decoder reads at a field of this kind: its primitive, or a slot word. */
+    private static int fixedBytes(int kind) {
+        return switch (kind) {
+            case FieldKinds.BOOLEAN, FieldKinds.BYTE -> 1;
+            case FieldKinds.SHORT, FieldKinds.CHAR -> 2;
+            case FieldKinds.INT, FieldKinds.FLOAT -> 4;
+            default -> 8;
+        };
     }
 
     /** Native-order layouts: the store is little-endian and so is every platform it runs on (checked by {@link Types}). */

@@ -74,15 +74,12 @@ public final class RecordType<R extends Record> {
             FieldEntry field = stored.field(c.name());
             fields[i] = field;
             int nestedIndex = -1;
-            long slotOffset = ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset();
             if (field.kind() == FieldKinds.REFERENCE) {
                 nestedIndex = nested.size();
                 nested.add(nestedDecoder(c, referenced[i]));
-            } else if (field.kind() == FieldKinds.INLINE && field.referencedTypeId() == TypeIds.STRING) {
-                nestedIndex = nested.size();
-                nested.add(new InlineString(memory, slotOffset));
             }
-            slots.add(new DecoderGenerator.Slot(c.type(), field.kind(), slotOffset, field.referencedTypeId(), nestedIndex));
+            slots.add(new DecoderGenerator.Slot(c.type(), field.kind(), ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset(),
+                    field.referencedTypeId(), nestedIndex));
         }
         this.slots = slots;
         this.nestedDecoders = nested.toArray(LongFunction<?>[]::new);

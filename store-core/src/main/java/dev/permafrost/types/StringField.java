@@ -35,7 +35,9 @@ public final class StringField {
         if (slot == 0) {
             return null;
         }
-        return Utf8.decode(memory, bytesOffset(objectOffset, slot), StructDescriptor.inlineLength(slot));
+        byte[] bytes = new byte[StructDescriptor.inlineLength(slot)];
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, bytesOffset(objectOffset, slot), bytes, 0, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**

@@ -616,7 +616,9 @@ public final class Types {
      */
     public String readString(long objectOffset) {
         checkType(objectOffset, TypeIds.STRING);
-        return Utf8.decode(memory, objectOffset + ObjectHeaderDescriptor.LENGTH, (int) payloadBytesAt(objectOffset));
+        byte[] bytes = new byte[(int) payloadBytesAt(objectOffset)];
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, objectOffset + ObjectHeaderDescriptor.LENGTH, bytes, 0, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**

@@ -3,47 +3,10 @@ package dev.permafrost.types;
 import dev.permafrost.layout.StoreFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
-/**
- * Stored UTF-8 bytes and Java strings: decoding into a heap string with one copy out of the
- * mapping, and comparing with a Java string without allocating.
- */
+/** Compares stored UTF-8 bytes with a Java string without allocating. */
 final class Utf8 {
-    /** Eight bytes of a {@code byte[]} at once, little-endian like the store. */
-    private static final VarHandle BYTES_AS_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
-
     private Utf8() {
-    }
-
-    /**
-     * Decodes stored UTF-8 bytes into a heap string ({@code new String(bytes, UTF_8)} of a copy).
-     *
-     * @param memory      the store's memory
-     * @param at          offset of the first byte
-     * @param lengthBytes how many bytes
-     * @return the string
-     */
-    static String decode(MemorySegment memory, long at, int lengthBytes) {
-        byte[] bytes = new byte[lengthBytes];
-        long high = 0;
-        int i = 0;
-        for (; i <= lengthBytes - Long.BYTES; i += Long.BYTES) { // a word at a time: one bounds check each, no copy stub
-            long word = memory.get(StoreFormat.LONG, at + i);
-            high |= word;
-            BYTES_AS_LONG.set(bytes, i, word);
-        }
-        for (; i < lengthBytes; i++) {
-            byte b = memory.get(ValueLayout.JAVA_BYTE, at + i);
-            high |= b;
-            bytes[i] = b;
-        }
-        // ASCII (most keys and names) is Latin-1 as it stands: the string takes the bytes without a second scan
-        return new String(bytes, (high & HIGH_BITS) == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
     /**

@@ -21,8 +21,8 @@ import dev.permafrost.os.Posix;
 import dev.permafrost.os.Posix.PosixException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +50,10 @@ import java.util.Set;
  * <p>Closing: the arena over the mapping is closed (so every access through {@link #memory()}
  * throws from then on), and the range is then not unmapped but overmapped with anonymous zero
  * pages ({@code MAP_FIXED | MAP_NORESERVE}): the file is released at once, but the addresses
- * stay valid memory, because the reference-count hot path ({@code RefCounts}) reaches count
- * words by raw address and a thread that raced the close must read zeros (and go on to a
+ * stay valid memory, because the hot paths that read by address ({@link RawMemory}) may still be
+ * inside one and a thread that raced the close must read zeros (and go on to a
  * closed-store exception), not fault. The range is unmapped when this object becomes
- * unreachable ({@link Cleaner}); {@code RefCounts} keeps it reachable across each access.
+ * unreachable ({@link Cleaner}); raw readers keep it reachable across their accesses.
  * An untouched range of zero pages costs address space only.
  *
  * <p>Thread rules: {@link #commit}, {@link #freeze} and {@link #close} are called by the

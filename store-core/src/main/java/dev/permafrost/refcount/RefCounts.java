@@ -3,6 +3,7 @@ package dev.permafrost.refcount;
 import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreStateException;
+import dev.permafrost.file.RawMemory;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.TypeIds;
@@ -40,7 +41,7 @@ import java.nio.file.Path;
  *
  * <h2>How the hot path reaches the count word</h2>
  * {@link #retain}, {@link #release} and {@link #tryRetain} address the count word through one
- * constant segment that spans the address space ({@link #EVERYWHERE}), at the mapping's
+ * constant segment that spans the address space ({@link RawMemory#EVERYWHERE}), at the mapping's
  * address plus the object's offset, after one explicit bounds check against the mapping. The
  * JIT folds every check of a constant segment, so a retain of an immortal object costs about
  * what a plain read of the word through the store's own segment costs; through the store's
@@ -62,15 +63,8 @@ import java.nio.file.Path;
  * on the immortal path; all other checks happen where offsets come from (allocation, lookup)
  * or on the mortal path, where an atomic follows anyway.
  */
-@SuppressWarnings("restricted") // EVERYWHERE: used only inside mappings this class was given, checked against their bounds
 public final class RefCounts {
-    /**
-     * The whole address space as one segment: the hot path's count word is at
-     * {@code base + objectOffset}. Constant, so its own checks fold away; the bounds are
-     * {@link #countLimit}'s.
-     */
-    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    /** Count word at an address (the hot path, on {@link #EVERYWHERE}) or an offset (on {@code heap}): (MemorySegment, long). */
+    /** Count word at an address (the hot path, on {@link RawMemory#EVERYWHERE}) or an offset (on {@code heap}): (MemorySegment, long). */
     private static final VarHandle COUNT = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle META = ValueLayout.JAVA_LONG.varHandle();
 
@@ -145,17 +139,14 @@ public final class RefCounts {
      */
     public static void retain(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
-            if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
-                throw counts.outsideTheMapping(objectOffset);
-            }
-            long count = (long) COUNT.get(EVERYWHERE, base + objectOffset);
+            long count = read(base, countLimit, objectOffset, counts);
             if (count < 0) {
                 return; // immortal: nothing is written
             }
-            if (count == 0 || objectOffset < counts.mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
+            if (count == 0 || counts.refusesChange(objectOffset)) {
                 throw counts.refused(objectOffset, count, "retain of a free object (use after free)");
             }
-            long old = (long) COUNT.getAndAdd(EVERYWHERE, base + objectOffset, 1L);
+            long old = (long) COUNT.getAndAdd(RawMemory.EVERYWHERE, base + objectOffset, 1L);
             if (old <= 0) {
                 counts.raced(objectOffset, old, +1, "retain of a free object (use after free)");
             }
@@ -179,17 +170,14 @@ public final class RefCounts {
      */
     public static boolean release(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
-            if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
-                throw counts.outsideTheMapping(objectOffset);
-            }
-            long count = (long) COUNT.get(EVERYWHERE, base + objectOffset);
+            long count = read(base, countLimit, objectOffset, counts);
             if (count < 0) {
                 return false; // immortal: nothing is written
             }
-            if (count == 0 || objectOffset < counts.mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
+            if (count == 0 || counts.refusesChange(objectOffset)) {
                 throw counts.refused(objectOffset, count, "release of a free object (double release)");
             }
-            long old = (long) COUNT.getAndAdd(EVERYWHERE, base + objectOffset, -1L);
+            long old = (long) COUNT.getAndAdd(RawMemory.EVERYWHERE, base + objectOffset, -1L);
             if (old == 1) {
                 return true;
             }
@@ -217,15 +205,12 @@ public final class RefCounts {
      */
     public static boolean tryRetain(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
-            if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
-                throw counts.outsideTheMapping(objectOffset);
-            }
-            long count = (long) COUNT.get(EVERYWHERE, base + objectOffset);
+            long count = read(base, countLimit, objectOffset, counts);
             while (count > 0) {
-                if (objectOffset < counts.mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
+                if (counts.refusesChange(objectOffset)) {
                     throw counts.refused(objectOffset, count, "not an object");
                 }
-                long witness = (long) COUNT.compareAndExchange(EVERYWHERE, base + objectOffset, count, count + 1);
+                long witness = (long) COUNT.compareAndExchange(RawMemory.EVERYWHERE, base + objectOffset, count, count + 1);
                 if (witness == count) {
                     return true;
                 }
@@ -240,13 +225,26 @@ public final class RefCounts {
         }
     }
 
+    /** The plain read every operation starts with, after the one bounds check; outside the mapping: thrown. */
+    private static long read(long base, long countLimit, long objectOffset, RefCounts counts) {
+        if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
+            throw counts.outsideTheMapping(objectOffset);
+        }
+        return (long) COUNT.get(RawMemory.EVERYWHERE, base + objectOffset);
+    }
+
+    /** Whether a mortal count at this offset may not change: a read-only store, a fixed page, or not an object's start. */
+    private boolean refusesChange(long objectOffset) {
+        return objectOffset < mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0;
+    }
+
     /**
      * The old value of an atomic was not positive: undo the step, then return if the object
      * became immortal (a freeze raced the plain read), or throw (it was freed, or the store
      * was closed under the call).
      */
     private void raced(long objectOffset, long old, long step, String misuse) {
-        COUNT.getAndAdd(EVERYWHERE, base + objectOffset, -step); // leave the count as it was found
+        COUNT.getAndAdd(RawMemory.EVERYWHERE, base + objectOffset, -step); // leave the count as it was found
         if (old < 0) {
             return;
         }
@@ -329,6 +327,10 @@ public final class RefCounts {
         if (objectOffset > heap.byteSize() - ObjectHeaderDescriptor.LENGTH) {
             return TypeIds.INVALID;
         }
-        return ObjectHeaderDescriptor.typeId((long) META.get(heap, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
+        try {
+            return ObjectHeaderDescriptor.typeId((long) META.get(heap, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
+        } catch (IllegalStateException e) { // closed since checkOpen: the arena refuses
+            throw new StoreClosedException(file, "the store was closed while in use", e);
+        }
     }
 }

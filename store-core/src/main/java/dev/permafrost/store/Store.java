@@ -227,11 +227,7 @@ public final class Store implements AutoCloseable {
      * @throws ReferenceCountException if the object is free
      */
     public void retain(long objectOffset) {
-        try {
-            RefCounts.retain(countBase, countLimit, objectOffset, refCounts);
-        } catch (IllegalStateException e) {
-            throw closed(e);
-        }
+        RefCounts.retain(countBase, countLimit, objectOffset, refCounts);
     }
 
     /**
@@ -242,11 +238,7 @@ public final class Store implements AutoCloseable {
      * @return whether a reference was taken
      */
     public boolean tryRetain(long objectOffset) {
-        try {
-            return RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
-        } catch (IllegalStateException e) {
-            throw closed(e);
-        }
+        return RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
     }
 
     /**

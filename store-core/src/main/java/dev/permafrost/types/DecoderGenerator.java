@@ -7,6 +7,7 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 
+import dev.permafrost.file.RawMemory;
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.FieldKinds;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
@@ -33,13 +34,13 @@ import java.util.function.LongFunction;
  *
  * <p>Reads: the fixed part of the object (header and fixed fields) is bounds-checked once
  * against the mapping, then each fixed field is read by address through one constant segment
- * over the address space (the class's class data), at the mapping's address (a constant in
+ * over the address space ({@link RawMemory#EVERYWHERE}, the class's class data), at the mapping's address (a constant in
  * the class) plus the object's offset: no per-read bounds, session or segment loads. What
  * the store's segment checked per read is done once per object instead: the bounds up front,
  * and after the reads an acquire fence and one read through the store's segment, which throws
- * if the store was closed meanwhile (a closed store's range reads as zeros until it is
- * unreachable, see {@code StoreFile}; the decoder holds that segment, which keeps the range
- * mapped). Strings and arrays are copied by address too, each after a bounds check of the
+ * if the store was closed meanwhile (a closed store's range reads as zeros, see
+ * {@link RawMemory}; {@code RecordType.read}, the one caller, keeps the store and so the range
+ * reachable until the decode returns). Strings and arrays are copied by address too, each after a bounds check of the
  * place its slot gives (a damaged slot throws, it never reads outside the mapping).
  *
  * <p>The generated class uses only {@code java.base} and the nested decoders it is given
@@ -55,9 +56,6 @@ final class DecoderGenerator {
     private static final ClassDesc CD_CHARSET = ClassDesc.of("java.nio.charset.Charset");
     private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.util.Objects");
     private static final ClassDesc CD_VAR_HANDLE = ClassDesc.of("java.lang.invoke.VarHandle");
-    /** The address space as one segment: the decoders' fixed fields are read at the mapping's address plus an offset. */
-    @SuppressWarnings("restricted") // read only inside mappings, after a bounds check against them
-    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final int MEMORY_LOCAL = 3;
     private static final int EVERYWHERE_LOCAL = 4;
     private static final int ADDRESS_LOCAL = 5;
@@ -134,7 +132,7 @@ final class DecoderGenerator {
             });
         });
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, EVERYWHERE, true);
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, RawMemory.EVERYWHERE, true);
             Object decoder = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
             return (LongFunction<R>) decoder;
@@ -145,7 +143,7 @@ final class DecoderGenerator {
         }
     }
 
-    /** Leaves the component's value in its local. Locals: 1-2 the object offset, 3 the memory, 4 {@link #EVERYWHERE}, 5-6 the object's address;
+    /** Leaves the component's value in its local. Locals: 1-2 the object offset, 3 the memory, 4 {@link RawMemory#EVERYWHERE}, 5-6 the object's address;
      * from {@code scratch}: the slot word (2), the count, the array, the bytes' offset (2). */
     private static void emitRead(CodeBuilder code, ClassDesc self, Slot slot, ClassDesc param, int local, int scratch,
                                  long mappingAddress, long mappedBytes) {

@@ -12,6 +12,7 @@ import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -274,7 +275,12 @@ public final class RecordType<R extends Record> {
             throw types.notOfType(objectOffset, found, layout.name());
         }
         LongFunction<R> d = decoder;
-        return (d != null ? d : generateDecoder()).apply(objectOffset);
+        try {
+            return (d != null ? d : generateDecoder()).apply(objectOffset);
+        } finally {
+            // the decoder reads by address: this (through its types and store) keeps the mapping's range reserved
+            Reference.reachabilityFence(this);
+        }
     }
 
     private synchronized LongFunction<R> generateDecoder() {

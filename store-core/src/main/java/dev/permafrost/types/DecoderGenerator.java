@@ -2,7 +2,6 @@ package dev.permafrost.types;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;
-import static java.lang.constant.ConstantDescs.CD_byte;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
@@ -11,6 +10,7 @@ import dev.permafrost.file.RawMemory;
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.FieldKinds;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.StructDescriptor;
 import dev.permafrost.layout.TypeIds;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
@@ -21,6 +21,7 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
@@ -41,9 +42,12 @@ import java.util.function.LongFunction;
  * if the store was closed meanwhile (a closed store's range reads as zeros, see
  * {@link RawMemory}; {@code RecordType.read}, the one caller, keeps the store and so the range
  * reachable until the decode returns). Strings and arrays are copied by address too, each after a bounds check of the
- * place its slot gives (a damaged slot throws, it never reads outside the mapping).
+ * place its slot gives (a damaged slot throws, it never reads outside the mapping); strings
+ * through {@link Utf8#decode}, whose ASCII path is what makes the decoder faster than a
+ * hand-written {@code new String(bytes, UTF_8)}.
  *
- * <p>The generated class uses only {@code java.base} and the nested decoders it is given
+ * <p>The generated class uses only {@code java.base}, its class data ({@link RawMemory#EVERYWHERE}
+ * and a method handle to {@link Utf8#decode}) and the nested decoders it is given
  * (one {@link LongFunction} per reference field, which maps a reference to its heap value), so
  * it can live in the record's own package, with the record's access.
  */
@@ -52,14 +56,29 @@ final class DecoderGenerator {
     private static final ClassDesc CD_VALUE_LAYOUT = ClassDesc.of("java.lang.foreign.ValueLayout");
     private static final ClassDesc CD_LONG_FUNCTION = ClassDesc.of("java.util.function.LongFunction");
     private static final ClassDesc CD_LONG_FUNCTIONS = CD_LONG_FUNCTION.arrayType();
-    private static final ClassDesc CD_CHARSETS = ClassDesc.of("java.nio.charset.StandardCharsets");
-    private static final ClassDesc CD_CHARSET = ClassDesc.of("java.nio.charset.Charset");
     private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.util.Objects");
     private static final ClassDesc CD_VAR_HANDLE = ClassDesc.of("java.lang.invoke.VarHandle");
     private static final int MEMORY_LOCAL = 3;
     private static final int EVERYWHERE_LOCAL = 4;
     private static final int ADDRESS_LOCAL = 5;
     private static final int FIRST_VALUE_LOCAL = 7;
+    /** The hidden class's class data: {@link RawMemory#EVERYWHERE}, then {@link #DECODE_STRING}. */
+    private static final DynamicConstantDesc<MemorySegment> EVERYWHERE_CONSTANT =
+            DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_MEMORY_SEGMENT, 0);
+    private static final DynamicConstantDesc<MethodHandle> DECODE_STRING_CONSTANT =
+            DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, ConstantDescs.CD_MethodHandle, 1);
+    private static final MethodTypeDesc DECODE_STRING_TYPE = MethodTypeDesc.of(CD_String, CD_MEMORY_SEGMENT, CD_long, ConstantDescs.CD_int, ConstantDescs.CD_boolean);
+    /** {@link Utf8#decode}, which the generated class cannot name (it lives in the record's package): a constant the JIT inlines. */
+    private static final MethodHandle DECODE_STRING;
+
+    static {
+        try {
+            DECODE_STRING = MethodHandles.lookup().findStatic(Utf8.class, "decode",
+                    MethodType.methodType(String.class, MemorySegment.class, long.class, int.class, boolean.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private DecoderGenerator() {
     }
@@ -102,8 +121,7 @@ final class DecoderGenerator {
             });
             cb.withMethodBody("apply", MethodTypeDesc.of(CD_Object, CD_long), ClassFile.ACC_PUBLIC, code -> {
                 code.aload(0).getfield(self, "memory", CD_MEMORY_SEGMENT).astore(MEMORY_LOCAL);
-                code.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA, ConstantDescs.DEFAULT_NAME, CD_MEMORY_SEGMENT))
-                        .astore(EVERYWHERE_LOCAL);
+                code.ldc(EVERYWHERE_CONSTANT).astore(EVERYWHERE_LOCAL);
                 // the fixed part inside the mapping, once: Objects.checkFromIndexSize(offset, fixedEnd, mapped bytes)
                 code.lload(1).loadConstant(fixedEnd).loadConstant(memory.byteSize());
                 code.invokestatic(CD_OBJECTS, "checkFromIndexSize", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long)).pop2();
@@ -132,7 +150,7 @@ final class DecoderGenerator {
             });
         });
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, RawMemory.EVERYWHERE, true);
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING), true);
             Object decoder = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
             return (LongFunction<R>) decoder;
@@ -163,37 +181,31 @@ final class DecoderGenerator {
                 code.lload(scratch).lconst_0().lcmp().ifne(present);
                 code.aconst_null().astore(local).goto_(done);
                 code.labelBinding(present);
-                boolean string = slot.inlineTypeId() == TypeIds.STRING;
-                String layout = elementLayout(slot.inlineTypeId());
-                ClassDesc layoutType = layoutType(layout);
-                ClassDesc arrayType = string ? CD_byte.arrayType() : param;
                 int shift = Integer.numberOfTrailingZeros(ArrayDescriptor.elementBytes(slot.inlineTypeId()));
-                // array = new T[length >>> shift]; MemorySegment.copy(memory, layout, object + HEADER + (slot >>> 32), array, 0, count)
-                code.lload(scratch).iconst_1().lushr().l2i().loadConstant(Integer.MAX_VALUE).iand();
+                // count = length >>> shift; from = object + HEADER + (slot >>> 32), inside the mapping (Objects.checkFromIndexSize)
+                code.lload(scratch).iconst_2().lushr().l2i().loadConstant(StructDescriptor.MAX_INLINE_BYTES).iand();
                 code.loadConstant(shift).iushr().istore(scratch + 2);
-                code.iload(scratch + 2);
-                if (string || slot.inlineTypeId() == TypeIds.BYTE_ARRAY) {
-                    code.newarray(TypeKind.BYTE);
-                } else {
-                    code.newarray(TypeKind.from(param.componentType()));
-                }
-                code.astore(scratch + 3);
-                // from = object + HEADER + (slot >>> 32): inside the mapping (Objects.checkFromIndexSize), then read by address
                 code.lload(1).loadConstant((long) ObjectHeaderDescriptor.LENGTH).ladd();
                 code.lload(scratch).loadConstant(32).lushr().ladd().lstore(scratch + 4);
                 code.lload(scratch + 4).iload(scratch + 2).i2l().loadConstant(shift).lshl().loadConstant(mappedBytes);
                 code.invokestatic(CD_OBJECTS, "checkFromIndexSize", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long)).pop2();
-                code.aload(EVERYWHERE_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
-                code.loadConstant(mappingAddress).lload(scratch + 4).ladd();
-                code.aload(scratch + 3).iconst_0().iload(scratch + 2);
-                code.invokestatic(CD_MEMORY_SEGMENT, "copy", MethodTypeDesc.of(CD_void, CD_MEMORY_SEGMENT, CD_VALUE_LAYOUT,
-                        CD_long, CD_Object, java.lang.constant.ConstantDescs.CD_int, java.lang.constant.ConstantDescs.CD_int), true);
-                if (string) {
-                    code.new_(CD_String).dup().aload(scratch + 3);
-                    code.getstatic(CD_CHARSETS, "UTF_8", CD_CHARSET);
-                    code.invokespecial(CD_String, INIT_NAME, MethodTypeDesc.of(CD_void, CD_byte.arrayType(), CD_CHARSET));
+                if (slot.inlineTypeId() == TypeIds.STRING) {
+                    // Utf8.decode(EVERYWHERE, mapping + from, count, slot has INLINE_ASCII)
+                    code.ldc(DECODE_STRING_CONSTANT).aload(EVERYWHERE_LOCAL);
+                    code.loadConstant(mappingAddress).lload(scratch + 4).ladd().iload(scratch + 2);
+                    code.lload(scratch).loadConstant(StructDescriptor.INLINE_ASCII).land().lconst_0().lcmp(); // 0 or 1
+                    code.invokevirtual(ConstantDescs.CD_MethodHandle, "invokeExact", DECODE_STRING_TYPE);
                 } else {
-                    code.aload(scratch + 3).checkcast(arrayType);
+                    // array = new T[count]; MemorySegment.copy(EVERYWHERE, layout, mapping + from, array, 0, count)
+                    String layout = elementLayout(slot.inlineTypeId());
+                    ClassDesc layoutType = layoutType(layout);
+                    code.iload(scratch + 2).newarray(TypeKind.from(param.componentType())).astore(scratch + 3);
+                    code.aload(EVERYWHERE_LOCAL).getstatic(CD_VALUE_LAYOUT, layout, layoutType);
+                    code.loadConstant(mappingAddress).lload(scratch + 4).ladd();
+                    code.aload(scratch + 3).iconst_0().iload(scratch + 2);
+                    code.invokestatic(CD_MEMORY_SEGMENT, "copy", MethodTypeDesc.of(CD_void, CD_MEMORY_SEGMENT, CD_VALUE_LAYOUT,
+                            CD_long, CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_int), true);
+                    code.aload(scratch + 3);
                 }
                 code.astore(local);
                 code.labelBinding(done);

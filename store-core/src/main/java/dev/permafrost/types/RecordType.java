@@ -166,18 +166,27 @@ public final class RecordType<R extends Record> {
         int n = components.size();
         Object[] values = new Object[n];
         long[] inlineAt = new long[n];
+        boolean[] ascii = new boolean[n];
         long[] references = new long[n];
         long tail = layout.entry.fixedBytes();
         for (int i = 0; i < n; i++) {
             values[i] = components.get(i).get(value);
             if (fields[i].kind() == FieldKinds.INLINE && values[i] != null) {
                 if (values[i] instanceof String s) {
-                    values[i] = s.getBytes(StandardCharsets.UTF_8);
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                    ascii[i] = utf8.length == s.length(); // one byte per char only if each is ASCII (an unpaired surrogate is '?')
+                    values[i] = utf8;
                 }
                 int elementBytes = ArrayDescriptor.elementBytes(fields[i].referencedTypeId());
+                long lengthBytes = (long) Array.getLength(values[i]) * elementBytes;
+                if (lengthBytes > StructDescriptor.MAX_INLINE_BYTES) {
+                    throw new IllegalArgumentException("component '" + components.get(i).name() + "' of a "
+                            + recordClass.getName() + " takes " + lengthBytes + " bytes, more than an inline value may ("
+                            + StructDescriptor.MAX_INLINE_BYTES + ")");
+                }
                 tail = (tail + elementBytes - 1) & -elementBytes;
                 inlineAt[i] = tail;
-                tail += (long) Array.getLength(values[i]) * elementBytes;
+                tail += lengthBytes;
             }
         }
         if (tail > StructDescriptor.MAX_STRUCT_PAYLOAD_BYTES) {
@@ -218,7 +227,7 @@ public final class RecordType<R extends Record> {
                 case FieldKinds.INLINE -> {
                     if (v != null) {
                         int lengthBytes = Types.copyArray(v, memory, payload + inlineAt[i]);
-                        memory.set(StoreFormat.LONG, at, StructDescriptor.inlineSlot(inlineAt[i], lengthBytes));
+                        memory.set(StoreFormat.LONG, at, StructDescriptor.inlineSlot(inlineAt[i], lengthBytes, ascii[i]));
                     }
                 }
                 default -> throw new IllegalStateException("unknown field kind " + fields[i].kind());

@@ -4,8 +4,6 @@ import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.StructDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Zero-copy access to one string field of a stored type (an {@link FieldKind#INLINE} field whose
@@ -35,9 +33,7 @@ public final class StringField {
         if (slot == 0) {
             return null;
         }
-        byte[] bytes = new byte[StructDescriptor.inlineLength(slot)];
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, bytesOffset(objectOffset, slot), bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return Utf8.decode(memory, bytesOffset(objectOffset, slot), StructDescriptor.inlineLength(slot), StructDescriptor.isAscii(slot));
     }
 
     /**

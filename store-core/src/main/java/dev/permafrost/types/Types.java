@@ -580,7 +580,7 @@ public final class Types {
 
     private static Object decodeElements(int typeId, MemorySegment bytes) {
         return switch (typeId) {
-            case TypeIds.STRING -> new String(bytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            case TypeIds.STRING -> Utf8.decode(bytes, 0, (int) bytes.byteSize(), false);
             case TypeIds.BYTE_ARRAY -> bytes.toArray(ValueLayout.JAVA_BYTE);
             case TypeIds.SHORT_ARRAY -> bytes.toArray(SHORT);
             case TypeIds.CHAR_ARRAY -> bytes.toArray(CHAR);
@@ -616,9 +616,7 @@ public final class Types {
      */
     public String readString(long objectOffset) {
         checkType(objectOffset, TypeIds.STRING);
-        byte[] bytes = new byte[(int) payloadBytesAt(objectOffset)];
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, objectOffset + ObjectHeaderDescriptor.LENGTH, bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return Utf8.decode(memory, objectOffset + ObjectHeaderDescriptor.LENGTH, (int) payloadBytesAt(objectOffset), false);
     }
 
     /**

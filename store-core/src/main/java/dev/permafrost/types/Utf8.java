@@ -3,10 +3,39 @@ package dev.permafrost.types;
 import dev.permafrost.layout.StoreFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 
-/** Compares stored UTF-8 bytes with a Java string without allocating. */
+/**
+ * Stored UTF-8 bytes and Java strings: decoding them into a heap string (with a fast path for
+ * bytes the writer marked ASCII, the common case), and comparing them with a string without
+ * allocating.
+ */
 final class Utf8 {
     private Utf8() {
+    }
+
+    /**
+     * Decodes stored UTF-8 bytes into a heap string, as {@code new String(bytes, UTF_8)} would
+     * (a malformed sequence becomes U+FFFD). Bytes known to be ASCII (an inline string whose
+     * slot has {@link dev.permafrost.layout.StructDescriptor#INLINE_ASCII} set, the common case)
+     * skip the UTF-8 decoder: they become a Latin-1 string with one copy. That constructor
+     * ({@code String(byte[], int hibyte, int, int)}) is deprecated only because it maps each
+     * byte to a char with the high byte given, which is exactly right for ASCII; and it is small
+     * enough for the JIT to inline into a generated decoder, where the charset constructor is not.
+     * A damaged file that sets the bit on other bytes gets Latin-1 characters, never an error
+     * or a read outside the bytes.
+     *
+     * @param memory      the memory the bytes are in (the caller checked the range)
+     * @param at          offset of the first byte
+     * @param lengthBytes how many bytes
+     * @param ascii       whether the writer recorded them as all ASCII
+     * @return the string
+     */
+    @SuppressWarnings("deprecation")
+    static String decode(MemorySegment memory, long at, int lengthBytes, boolean ascii) {
+        byte[] bytes = new byte[lengthBytes];
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, at, bytes, 0, lengthBytes);
+        return ascii ? new String(bytes, 0, 0, lengthBytes) : new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**

@@ -43,11 +43,11 @@ class HeapDumpTest {
         StoreFixtures.Written w = StoreFixtures.mixed(f, false);
         Run text = run("info", f.toString());
         assertThat(text.code()).isZero();
-        assertThat(text.out()).contains("not frozen, cleanly closed").contains("format version  1")
+        assertThat(text.out()).contains("not frozen, cleanly closed").contains("format version  " + StoreFormat.FORMAT_VERSION)
                 .contains(String.format("objects         %,d (0 immortal, %,d mortal)", w.objects(), w.objects()));
         Run json = run("info", f.toString(), "--json");
         assertThat(json.code()).isZero();
-        assertThat(json.out()).startsWith("{\"command\":\"info\",").contains("\"format_version\":1,")
+        assertThat(json.out()).startsWith("{\"command\":\"info\",").contains("\"format_version\":" + StoreFormat.FORMAT_VERSION + ",")
                 .contains("\"frozen\":false").contains("\"cleanly_closed\":true");
         assertThat(jsonLong(json.out(), "objects")).isEqualTo(w.objects());
         assertThat(jsonLong(json.out(), "immortal")).isZero();

@@ -20,7 +20,14 @@ import java.nio.ByteOrder;
  */
 public final class StoreFormat {
     /** The format version this build writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+
+    /**
+     * The oldest format version this build reads. Version 2 gave inline string slots their
+     * ASCII bit ({@link StructDescriptor#INLINE_ASCII}) and moved the length up a bit, so a
+     * version 1 file would be misread: it is refused instead.
+     */
+    public static final int OLDEST_READABLE_VERSION = 2;
 
     /** Page size the format assumes; every region is aligned to it. */
     public static final int PAGE_SIZE = 4096;

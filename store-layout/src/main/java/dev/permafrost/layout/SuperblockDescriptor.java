@@ -28,7 +28,7 @@ import java.nio.file.Path;
  * </pre>
  *
  * A reader refuses a file whose version is newer than {@link StoreFormat#FORMAT_VERSION} or
- * which sets an incompatible-feature bit it does not know; unknown compatible-feature bits are
+ * older than {@link StoreFormat#OLDEST_READABLE_VERSION}, or which sets an incompatible-feature bit it does not know; unknown compatible-feature bits are
  * ignored.
  */
 public final class SuperblockDescriptor {
@@ -126,6 +126,11 @@ public final class SuperblockDescriptor {
         }
         if (version < 1) {
             throw new CorruptStoreException(file, VERSION_OFFSET, "format version " + version + " is not a valid version");
+        }
+        if (version < StoreFormat.OLDEST_READABLE_VERSION) {
+            throw new IncompatibleVersionException(file, VERSION_OFFSET, "format version " + version
+                    + " is older than this build reads (" + StoreFormat.OLDEST_READABLE_VERSION + " to "
+                    + StoreFormat.FORMAT_VERSION + "): write the store again with this build");
         }
         int incompat = page.get(INT, INCOMPAT_FEATURES_OFFSET);
         if ((incompat & ~KNOWN_INCOMPAT_FEATURES) != 0) {

@@ -79,6 +79,16 @@ class SuperblockDescriptorTest {
     }
 
     @Test
+    void versionOneIsTooOldToRead() {
+        SuperblockDescriptor.encode(page, CAPACITY, CREATED);
+        page.set(INT, SuperblockDescriptor.VERSION_OFFSET, 1);
+        rechecksum();
+        assertThatThrownBy(() -> SuperblockDescriptor.decode(page, FILE)).isExactlyInstanceOf(IncompatibleVersionException.class)
+                .hasMessageContaining("format version 1 is older than this build reads (2 to 2)")
+                .extracting(e -> ((PermafrostException) e).offset()).isEqualTo((long) SuperblockDescriptor.VERSION_OFFSET);
+    }
+
+    @Test
     void versionZeroIsCorrupt() {
         SuperblockDescriptor.encode(page, CAPACITY, CREATED);
         page.set(INT, SuperblockDescriptor.VERSION_OFFSET, 0);

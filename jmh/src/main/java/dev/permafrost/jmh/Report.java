@@ -23,7 +23,7 @@ import java.util.stream.DoubleStream;
 /**
  * Prints the medians and ratios of a JMH JSON result ({@code -rf json}): per benchmark and
  * thread count, the median of every measurement iteration's score across all forks, in
- * nanoseconds per operation per thread; then the ratios that issue 2's targets name and how
+ * nanoseconds per operation per thread; then the ratios that issues 2 and 3's targets name and how
  * two threads scale. Output is Markdown, readable in a terminal and pasteable into
  * {@code docs/benchmarks.md}.
  *
@@ -151,6 +151,10 @@ public final class Report {
             ratio(out, clock, rows, perRun, "immortalRetainRelease", "headerRead", 2, Double.NaN);
             ratio(out, clock, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 1, 1.2);
             ratio(out, clock, rows, perRun, "mortalRetainRelease", "atomicIncrementDecrement", 2, Double.NaN);
+            ratio(out, clock, rows, perRun, "decodeStoredRecord", "decodeHeapByteBufferHandWritten", 1, 1.0);
+            ratio(out, clock, rows, perRun, "decodeStoredRecordNonAscii", "decodeHeapByteBufferHandWrittenNonAscii", 1, Double.NaN);
+            ratio(out, clock, rows, perRun, "readIntFieldAccessor", "readIntPlainSegment", 1, 2.0);
+            ratio(out, clock, rows, perRun, "compareStringFieldInPlace", "compareStringAfterDecode", 1, Double.NaN);
             for (String name : List.of("headerRead", "immortalRetainRelease", "atomicIncrementDecrement", "mortalRetainRelease")) {
                 Row one = rows.get(key(name, 1));
                 Row two = rows.get(key(name, 2));

@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code decodeStoredRecord} vs {@code decodeHeapByteBufferHandWritten}: decoding an
  *       8-field record (four ints, a double, two strings, a reference) from a frozen store into
  *       a heap record, against a hand-written codec decoding the same record from a heap
- *       {@link ByteBuffer}. Both build the same record, strings and {@link Ref} included.</li>
+ *       {@link ByteBuffer}. Both build the same record, strings and {@link Ref} included. The
+ *       strings are ASCII, as most keys and names are; the {@code ...NonAscii} pair decodes a
+ *       row whose strings are not (Polish), where both sides go through the UTF-8 decoder.</li>
  *   <li>{@code readIntFieldAccessor} vs {@code readIntPlainSegment}: one {@code int} field
  *       through an {@link IntField} accessor, against a plain {@link MemorySegment} read of the
  *       same bytes.</li>
@@ -68,16 +70,20 @@ public class TypedObjectBenchmark {
 
     private static final String TITLE = "The Left Hand of Darkness";
     private static final String AUTHOR = "Ursula K. Le Guin";
+    private static final String NON_ASCII_TITLE = "Dzienniki gwiazdowe: podróż";
+    private static final String NON_ASCII_AUTHOR = "Stanisław Lem";
 
     private Path dir;
     private Store store;
     private RecordType<Row> rows;
     private long row;
+    private long nonAsciiRow;
     private IntField year;
     private StringField author;
     private MemorySegment rowPayload;
     private long yearPayloadOffset;
     private ByteBuffer heapBuffer;
+    private ByteBuffer nonAsciiHeapBuffer;
 
     /** Made by JMH. */
     public TypedObjectBenchmark() {
@@ -95,12 +101,14 @@ public class TypedObjectBenchmark {
         rows = store.types().register(Row.class);
         long other = rows.write(new Row(1, 2, 1969, 0, 9.99, "Solaris", "Stanisław Lem", null));
         row = rows.write(new Row(42, 7, 1969, 3, 12.5, TITLE, AUTHOR, Ref.to(other)));
+        nonAsciiRow = rows.write(new Row(43, 5, 1957, 1, 8.75, NON_ASCII_TITLE, NON_ASCII_AUTHOR, Ref.to(other)));
         store.freeze();
         year = rows.intField("year");
         author = rows.stringField("author");
         rowPayload = store.payload(row);
         yearPayloadOffset = year.fieldOffset() - 16;
         heapBuffer = encodeByHand(new Row(42, 7, 1969, 3, 12.5, TITLE, AUTHOR, Ref.to(other)));
+        nonAsciiHeapBuffer = encodeByHand(new Row(43, 5, 1957, 1, 8.75, NON_ASCII_TITLE, NON_ASCII_AUTHOR, Ref.to(other)));
     }
 
     /**
@@ -125,6 +133,18 @@ public class TypedObjectBenchmark {
     @Benchmark
     public Row decodeHeapByteBufferHandWritten() {
         return decodeByHand(heapBuffer);
+    }
+
+    /** {@return a stored row with non-ASCII strings, decoded by its generated decoder} */
+    @Benchmark
+    public Row decodeStoredRecordNonAscii() {
+        return rows.read(nonAsciiRow);
+    }
+
+    /** {@return the same non-ASCII row decoded from a heap ByteBuffer by the hand-written codec} */
+    @Benchmark
+    public Row decodeHeapByteBufferHandWrittenNonAscii() {
+        return decodeByHand(nonAsciiHeapBuffer);
     }
 
     /** {@return one int field through the zero-copy accessor} */

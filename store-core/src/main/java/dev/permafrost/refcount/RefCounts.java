@@ -29,6 +29,9 @@ import java.nio.file.Path;
  *   <li>An atomic that finds a negative old value raced a freeze (the plain read saw the object
  *       mortal): it is undone and the call returns as on an immortal object. The immortal value
  *       sits mid-range, so the transient step can never reach zero.</li>
+ *   <li>{@link #makeImmortal} (freeze): compare-and-set from the live count to the immortal
+ *       value, so a last release that wins the race leaves a free block, never a dead object
+ *       made immortal.</li>
  *   <li>{@link #tryRetain}: retain unless the count is already zero, by CAS; for lookups
  *       that hold no reference yet.</li>
  * </ul>
@@ -262,12 +265,23 @@ public final class RefCounts {
     }
 
     /**
-     * Marks a mortal object immortal. Only freeze calls this, at a quiet point.
+     * Marks a live object immortal, by compare-and-set from the count it has: an object whose
+     * last reference is dropped meanwhile stays at zero, a free block, instead of coming back
+     * immortal after its releaser freed what it referenced. Only freeze calls this.
      *
      * @param objectOffset the object's offset, bytes from the start of the file
+     * @return whether the object is immortal now; {@code false} if its count is zero
      */
-    public void makeImmortal(long objectOffset) {
-        COUNT.setRelease(heap, objectOffset, ObjectHeaderDescriptor.IMMORTAL_COUNT);
+    public boolean makeImmortal(long objectOffset) {
+        long count = (long) COUNT.getVolatile(heap, objectOffset);
+        while (count > 0) {
+            long witness = (long) COUNT.compareAndExchange(heap, objectOffset, count, ObjectHeaderDescriptor.IMMORTAL_COUNT);
+            if (witness == count) {
+                return true;
+            }
+            count = witness;
+        }
+        return count < 0;
     }
 
     /**

@@ -357,6 +357,11 @@ public final class Store implements AutoCloseable {
      * page above the last object, a checksum of the frozen region is committed, the file is
      * trimmed to the boundary, synced and made read-only on disk. Nobody writes the file again.
      *
+     * <p>Freeze while no other thread retains or releases this store's objects. One that does
+     * cannot bring an object back or corrupt a count: the immortal value absorbs a racing step,
+     * which is then undone, and an object whose last reference goes during the freeze stays a
+     * free block. But that step's brief write can land in the frozen checksum.
+     *
      * <p>Afterwards this store goes on as a copy-on-write opener of the frozen file: every
      * offset stays valid, and new objects live in private memory above the boundary, up to
      * the capacity the store was created with.
@@ -373,8 +378,7 @@ public final class Store implements AutoCloseable {
             // is at zero here, so it stays a hole and is not counted
             long[] live = new long[2]; // objects, block bytes
             HeapWalker.walk(memory, StoreFormat.HEAP_START_OFFSET, bump, file.path(), (offset, count, meta, blockBytes) -> {
-                if (count > 0) {
-                    refCounts.makeImmortal(offset);
+                if (count > 0 && refCounts.makeImmortal(offset)) {
                     live[0]++;
                     live[1] += blockBytes;
                 }

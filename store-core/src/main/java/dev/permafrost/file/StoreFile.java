@@ -139,7 +139,7 @@ public final class StoreFile {
             CommitSlot first = new CommitSlot(1, 0, StoreFormat.HEAP_START_OFFSET, 0, 0, 0, 0, 0, 0, 0, 0,
                     new long[SizeClasses.COUNT]);
             StoreFile file = new StoreFile(path, fd, Access.OWNER, superblock, first, address, capacityBytes);
-            file.writeSlot(first);
+            file.writeFirstSlot(first);
             return file;
         } catch (PosixException e) {
             Posix.close(fd);
@@ -230,7 +230,7 @@ public final class StoreFile {
             long mapped = fileBytes + above;
             StoreFile file = new StoreFile(path, fd, access, superblock, slot, address, mapped);
             if (owner) {
-                file.writeSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
+                file.writeFirstSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
             }
             return file;
         } catch (PosixException e) {
@@ -347,6 +347,20 @@ public final class StoreFile {
             arena.close();
         } finally {
             Posix.close(fd);
+        }
+    }
+
+    /** The slot written as the file is created or opened; if that fails, the mapping goes too (the caller closes the descriptor). */
+    private void writeFirstSlot(CommitSlot state) {
+        try {
+            writeSlot(state);
+        } catch (RuntimeException e) {
+            try {
+                arena.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 

@@ -211,7 +211,7 @@ public final class RefCounts {
             long count = read(base, countLimit, objectOffset, counts);
             while (count > 0) {
                 if (counts.refusesChange(objectOffset)) {
-                    throw counts.refused(objectOffset, count, "not an object");
+                    throw counts.cannotChange(objectOffset, count);
                 }
                 long witness = (long) COUNT.compareAndExchange(RawMemory.EVERYWHERE, base + objectOffset, count, count + 1);
                 if (witness == count) {
@@ -307,14 +307,20 @@ public final class RefCounts {
      * or the misuse the caller names (a zero count).
      */
     private RuntimeException refused(long objectOffset, long count, String misuse) {
+        if (count > 0) {
+            return cannotChange(objectOffset, count);
+        }
         checkOpen();
         if (isNotAnObject(objectOffset)) {
             return notAnObject(objectOffset, count);
         }
-        if (count > 0) {
-            return readOnly(objectOffset, count);
-        }
         return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count, misuse);
+    }
+
+    /** Why a positive count may not change ({@link #refusesChange}): the store was closed, the offset cannot head an object, or the store is read-only. */
+    private RuntimeException cannotChange(long objectOffset, long count) {
+        checkOpen();
+        return isNotAnObject(objectOffset) ? notAnObject(objectOffset, count) : readOnly(objectOffset, count);
     }
 
     /** Throws if the store was closed: its arena is, and the mapping is zero pages now. */

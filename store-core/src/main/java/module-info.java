@@ -16,7 +16,6 @@ module dev.permafrost.core {
     requires java.desktop;
 
     exports dev.permafrost.store;
-    exports dev.permafrost.types;
     exports dev.permafrost.memory;
     exports dev.permafrost.fleet;
 

@@ -2,10 +2,10 @@ package dev.permafrost.jmh;
 
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.store.Store;
-import dev.permafrost.types.IntField;
-import dev.permafrost.types.RecordType;
-import dev.permafrost.types.Ref;
-import dev.permafrost.types.StringField;
+import dev.permafrost.store.IntField;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Ref;
+import dev.permafrost.store.StringField;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;

@@ -3,13 +3,13 @@ package dev.permafrost.demo;
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.store.Store;
-import dev.permafrost.types.DoubleField;
-import dev.permafrost.types.IntField;
-import dev.permafrost.types.RecordType;
-import dev.permafrost.types.Ref;
-import dev.permafrost.types.ReferenceField;
-import dev.permafrost.types.StringField;
-import dev.permafrost.types.Types;
+import dev.permafrost.store.DoubleField;
+import dev.permafrost.store.IntField;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Ref;
+import dev.permafrost.store.ReferenceField;
+import dev.permafrost.store.StringField;
+import dev.permafrost.store.Types;
 import java.lang.foreign.MemorySegment;
 
 /**

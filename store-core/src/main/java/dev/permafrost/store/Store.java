@@ -19,9 +19,6 @@ import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.refcount.RefCounts;
-import dev.permafrost.refcount.ReferenceScanner;
-import dev.permafrost.types.Types;
-import dev.permafrost.typing.TypesBridge;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -69,7 +66,6 @@ public final class Store implements AutoCloseable {
     /** {@code refCounts.base()} and {@code countLimit()}, here so the hot path loads them from this object. */
     private final long countBase;
     private final long countLimit;
-    private final ReferenceScanner scanner;
     private final Types types;
     private volatile Allocator allocator;
     private volatile State state;
@@ -94,10 +90,8 @@ public final class Store implements AutoCloseable {
                     : new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), Allocator.SpaceReserver.NONE);
             case READ_ONLY -> null;
         };
-        // the type and root tables are read here, once; freeing asks the types what an object references
-        this.types = TypesBridge.attach(this, memory, committed.typeTableOffset(), committed.rootTableOffset(),
-                this::allocateAnyType);
-        this.scanner = (heap, objectOffset, typeId, action) -> types.forEachReference(objectOffset, action);
+        // last: the type and root tables are read here, once; freeing asks the types what an object references
+        this.types = new Types(this, memory, committed.typeTableOffset(), committed.rootTableOffset(), this::allocateAnyType);
     }
 
     /**
@@ -516,7 +510,7 @@ public final class Store implements AutoCloseable {
         WorkList work = new WorkList(objectOffset);
         while (!work.isEmpty()) {
             long next = work.pop();
-            scanner.forEachReference(memory, next, typeId(next), reference -> {
+            types.forEachReference(next, reference -> {
                 if (RefCounts.release(countBase, countLimit, reference, refCounts)) {
                     work.push(reference);
                 }

@@ -3,9 +3,9 @@ package dev.permafrost.heapdump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.permafrost.store.Store;
-import dev.permafrost.types.RecordType;
-import dev.permafrost.types.Ref;
-import dev.permafrost.types.Types;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Ref;
+import dev.permafrost.store.Types;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

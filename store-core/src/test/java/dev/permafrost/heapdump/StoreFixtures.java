@@ -2,8 +2,8 @@ package dev.permafrost.heapdump;
 
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.store.Store;
-import dev.permafrost.types.RecordType;
-import dev.permafrost.types.Types;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Types;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;

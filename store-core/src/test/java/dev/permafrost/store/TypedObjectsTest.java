@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.error.TypeMismatchException;
 import dev.permafrost.layout.TypeIds;
-import dev.permafrost.store.OpenMode;
-import dev.permafrost.store.Store;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

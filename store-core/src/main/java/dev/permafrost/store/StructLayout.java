@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import dev.permafrost.layout.FieldKinds;
 import dev.permafrost.layout.ObjectHeaderDescriptor;

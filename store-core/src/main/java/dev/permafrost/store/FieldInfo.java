@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 /**
  * One field of a stored type, as its type descriptor says.

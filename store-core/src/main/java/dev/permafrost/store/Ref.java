@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 /**
  * A reference to a stored object, as a record component: the field holds the object's offset

@@ -1,10 +1,8 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.permafrost.error.TypeMismatchException;
-import dev.permafrost.store.OpenMode;
-import dev.permafrost.store.Store;
 import dev.permafrost.testing.ChildJvm;
 import java.io.File;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import java.util.List;
 

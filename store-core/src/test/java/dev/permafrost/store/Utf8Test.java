@@ -1,10 +1,9 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.StructDescriptor;
-import dev.permafrost.store.Store;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

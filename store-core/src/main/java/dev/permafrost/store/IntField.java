@@ -1,23 +1,23 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import dev.permafrost.layout.StoreFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Zero-copy access to one {@code double} field of a stored type: one read of the mapped memory at
+ * Zero-copy access to one {@code int} field of a stored type: one read of the mapped memory at
  * a fixed offset, computed when the accessor was made. The offset given must be an object of
  * the accessor's type (from {@link RecordType#write}, a root, or a reference field): the
  * accessor does not read the header to check, so that it costs no more than the read itself.
  */
-public final class DoubleField {
-    private static final ValueLayout.OfDouble LAYOUT = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(StoreFormat.BYTE_ORDER);
+public final class IntField {
+    private static final ValueLayout.OfInt LAYOUT = StoreFormat.INT;
 
     private final MemorySegment memory;
     private final long fieldOffset;
     private final String name;
 
-    DoubleField(MemorySegment memory, long fieldOffset, String name) {
+    IntField(MemorySegment memory, long fieldOffset, String name) {
         this.memory = memory;
         this.fieldOffset = fieldOffset;
         this.name = name;
@@ -29,7 +29,7 @@ public final class DoubleField {
      * @param objectOffset an object of the accessor's type
      * @return the field's value
      */
-    public double get(long objectOffset) {
+    public int get(long objectOffset) {
         return memory.get(LAYOUT, objectOffset + fieldOffset);
     }
 

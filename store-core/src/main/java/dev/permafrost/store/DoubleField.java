@@ -1,23 +1,23 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import dev.permafrost.layout.StoreFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Zero-copy access to one {@code long} field of a stored type: one read of the mapped memory at
+ * Zero-copy access to one {@code double} field of a stored type: one read of the mapped memory at
  * a fixed offset, computed when the accessor was made. The offset given must be an object of
  * the accessor's type (from {@link RecordType#write}, a root, or a reference field): the
  * accessor does not read the header to check, so that it costs no more than the read itself.
  */
-public final class LongField {
-    private static final ValueLayout.OfLong LAYOUT = StoreFormat.LONG;
+public final class DoubleField {
+    private static final ValueLayout.OfDouble LAYOUT = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(StoreFormat.BYTE_ORDER);
 
     private final MemorySegment memory;
     private final long fieldOffset;
     private final String name;
 
-    LongField(MemorySegment memory, long fieldOffset, String name) {
+    DoubleField(MemorySegment memory, long fieldOffset, String name) {
         this.memory = memory;
         this.fieldOffset = fieldOffset;
         this.name = name;
@@ -29,7 +29,7 @@ public final class LongField {
      * @param objectOffset an object of the accessor's type
      * @return the field's value
      */
-    public long get(long objectOffset) {
+    public double get(long objectOffset) {
         return memory.get(LAYOUT, objectOffset + fieldOffset);
     }
 

@@ -1,10 +1,8 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.permafrost.store.OpenMode;
-import dev.permafrost.store.Store;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

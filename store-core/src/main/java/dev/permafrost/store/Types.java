@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import dev.permafrost.error.CorruptStoreException;
 import dev.permafrost.error.PermafrostException;
@@ -15,9 +15,6 @@ import dev.permafrost.layout.TypeEntryDescriptor.FieldEntry;
 import dev.permafrost.layout.TypeEntryDescriptor.TypeEntry;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.layout.TypeTableDescriptor;
-import dev.permafrost.store.OpenMode;
-import dev.permafrost.store.Store;
-import dev.permafrost.typing.TypesBridge;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -82,11 +79,10 @@ public final class Types {
         if (ByteOrder.nativeOrder() != StoreFormat.BYTE_ORDER) {
             throw new ExceptionInInitializerError("Permafrost needs a little-endian platform, found " + ByteOrder.nativeOrder());
         }
-        TypesBridge.install(Types::new);
     }
 
     private final Store store;
-    private final TypesBridge.Allocation allocation;
+    private final Allocation allocation;
     private final MemorySegment memory;
     private final Path file;
     /** Stored types, index {@code typeId - FIRST_USER_TYPE_ID}; replaced, never changed, when a type is added. */
@@ -99,8 +95,14 @@ public final class Types {
     private volatile long typeTableOffset;
     private volatile long rootTableOffset;
 
-    private Types(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset,
-                  TypesBridge.Allocation allocation) {
+    /** Allocates an object of any type id, which the public {@link Store#allocate(int, long)} refuses. */
+    @FunctionalInterface
+    interface Allocation {
+        long allocate(int typeId, long payloadBytes);
+    }
+
+    /** Reads the store's type and root tables; called once, by the store, as the last step of its constructor. */
+    Types(Store store, MemorySegment memory, long typeTableOffset, long rootTableOffset, Allocation allocation) {
         this.store = store;
         this.allocation = allocation;
         this.memory = memory;
@@ -857,7 +859,7 @@ public final class Types {
      * @param objectOffset a live object
      * @param action       receives each referenced object's offset
      */
-    public void forEachReference(long objectOffset, LongConsumer action) {
+    void forEachReference(long objectOffset, LongConsumer action) {
         int typeId = typeIdAt(objectOffset);
         if (typeId >= TypeIds.FIRST_USER_TYPE_ID) {
             for (long fieldOffset : layoutOf(objectOffset, typeId).referenceOffsets) {
@@ -879,12 +881,12 @@ public final class Types {
     }
 
     /** {@return the type table's offset, 0 if no type was ever registered: what the next commit records} */
-    public long typeTableOffset() {
+    long typeTableOffset() {
         return typeTableOffset;
     }
 
     /** {@return the root table's offset, 0 if no root was ever set: what the next commit records} */
-    public long rootTableOffset() {
+    long rootTableOffset() {
         return rootTableOffset;
     }
 

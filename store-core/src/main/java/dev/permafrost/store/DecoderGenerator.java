@@ -1,4 +1,4 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;

@@ -1,12 +1,10 @@
-package dev.permafrost.types;
+package dev.permafrost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.permafrost.memory.PageMap;
 import dev.permafrost.memory.PageState;
 import dev.permafrost.memory.ProcessMemory;
-import dev.permafrost.store.OpenMode;
-import dev.permafrost.store.Store;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -91,7 +91,7 @@ public class RefCountBenchmark {
         }
         frozen = Store.open(frozenPath, OpenMode.COPY_ON_WRITE);
         check(frozen.isImmortal(immortalOffset), "the frozen object is not immortal");
-        frozenMemory = MemorySegment.ofAddress(frozen.mappingAddress()).reinterpret(frozen.mappedBytes());
+        frozenMemory = MemorySegment.ofAddress(Mappings.address(frozen, immortalOffset)).reinterpret(frozen.mappedBytes());
         check((long) HEADER_WORD.get(frozenMemory, immortalOffset) == frozen.refCount(immortalOffset),
                 "the header read does not see the count word");
 

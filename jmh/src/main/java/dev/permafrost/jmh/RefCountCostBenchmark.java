@@ -110,9 +110,9 @@ public class RefCountCostBenchmark {
         owner = Store.create(dir.resolve("mortal.pf"), 1L << 20);
         mortalOffset = owner.allocate(16);
         views = Arena.ofShared();
-        frozenGlobal = MemorySegment.ofAddress(frozen.mappingAddress()).reinterpret(frozen.mappedBytes());
-        frozenShared = MemorySegment.ofAddress(frozen.mappingAddress()).reinterpret(frozen.mappedBytes(), views, null);
-        ownerShared = MemorySegment.ofAddress(owner.mappingAddress()).reinterpret(owner.mappedBytes(), views, null);
+        frozenGlobal = MemorySegment.ofAddress(Mappings.address(frozen, immortalOffset)).reinterpret(frozen.mappedBytes());
+        frozenShared = MemorySegment.ofAddress(Mappings.address(frozen, immortalOffset)).reinterpret(frozen.mappedBytes(), views, null);
+        ownerShared = MemorySegment.ofAddress(Mappings.address(owner, mortalOffset)).reinterpret(owner.mappedBytes(), views, null);
         frozenHolder = new Holder(frozenShared);
         ownerHolder = new Holder(ownerShared);
         frozenCounts = new RefCounts(frozenShared, frozenPath, frozen);

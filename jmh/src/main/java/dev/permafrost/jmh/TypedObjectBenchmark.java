@@ -99,16 +99,16 @@ public class TypedObjectBenchmark {
         dir = Files.createTempDirectory("permafrost-bench");
         store = Store.create(dir.resolve("typed.pf"), 1 << 24);
         rows = store.types().register(Row.class);
-        long other = rows.write(new Row(1, 2, 1969, 0, 9.99, "Solaris", "Stanisław Lem", null));
-        row = rows.write(new Row(42, 7, 1969, 3, 12.5, TITLE, AUTHOR, Ref.to(other)));
-        nonAsciiRow = rows.write(new Row(43, 5, 1957, 1, 8.75, NON_ASCII_TITLE, NON_ASCII_AUTHOR, Ref.to(other)));
+        var other = rows.write(new Row(1, 2, 1969, 0, 9.99, "Solaris", "Stanisław Lem", null));
+        row = rows.write(new Row(42, 7, 1969, 3, 12.5, TITLE, AUTHOR, other)).offset();
+        nonAsciiRow = rows.write(new Row(43, 5, 1957, 1, 8.75, NON_ASCII_TITLE, NON_ASCII_AUTHOR, other)).offset();
         store.freeze();
         year = rows.intField("year");
         author = rows.stringField("author");
         rowPayload = store.payload(row);
         yearPayloadOffset = year.fieldOffset() - 16;
-        heapBuffer = encodeByHand(new Row(42, 7, 1969, 3, 12.5, TITLE, AUTHOR, Ref.to(other)));
-        nonAsciiHeapBuffer = encodeByHand(new Row(43, 5, 1957, 1, 8.75, NON_ASCII_TITLE, NON_ASCII_AUTHOR, Ref.to(other)));
+        heapBuffer = encodeByHand(new Row(42, 7, 1969, 3, 12.5, TITLE, AUTHOR, other));
+        nonAsciiHeapBuffer = encodeByHand(new Row(43, 5, 1957, 1, 8.75, NON_ASCII_TITLE, NON_ASCII_AUTHOR, other));
     }
 
     /**

@@ -91,16 +91,15 @@ public final class DemoData {
         for (int i = 0; i < objects; i++) {
             String name = "user-" + i + "@permafrost.dev";
             Ref<Customer> friend = i == 0 ? null : Ref.to(offsets[i - 1]); // the customer built before
-            offsets[i] = customers.write(new Customer(i, i % CATEGORIES, i * 0.5, name, friend));
+            offsets[i] = customers.write(new Customer(i, i % CATEGORIES, i * 0.5, name, friend)).offset();
             checksum += fieldSum(i, i % CATEGORIES, i * 0.5, name.length(), (byte) name.charAt(name.length() - 1), i - 1);
         }
-        long root = types.writeReferenceArray(customers.typeId(), offsets);
-        types.setRoot(ROOT, root);
-        store.release(root);
+        Ref<Ref<Customer>[]> root = types.writeReferenceArray(customers, offsets);
+        types.adoptRoot(ROOT, root);
         for (long offset : offsets) { // the root array and the friend fields hold them now
             store.release(offset);
         }
-        return new Built(root, objects, checksum, StoreFormat.alignToPage(store.stats().bumpOffset()));
+        return new Built(root.offset(), objects, checksum, StoreFormat.alignToPage(store.stats().bumpOffset()));
     }
 
     /**
@@ -112,7 +111,7 @@ public final class DemoData {
      */
     public static int firstLookup(Store store) {
         Readers readers = new Readers(store);
-        long root = store.types().root(ROOT);
+        long root = store.types().root(ROOT).orElseThrow().offset();
         store.retain(root);
         try {
             long customer = store.payload(root).get(StoreFormat.LONG, ArrayDescriptor.REFERENCES_OFFSET);
@@ -134,7 +133,7 @@ public final class DemoData {
      */
     public static Touched touchAll(Store store) {
         Readers readers = new Readers(store);
-        long root = store.types().root(ROOT);
+        long root = store.types().root(ROOT).orElseThrow().offset();
         store.retain(root);
         try {
             MemorySegment elements = store.payload(root);

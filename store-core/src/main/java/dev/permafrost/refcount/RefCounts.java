@@ -233,7 +233,11 @@ public final class RefCounts {
         if (Long.compareUnsigned(objectOffset, countLimit) >= 0) {
             throw counts.outsideTheMapping(objectOffset);
         }
-        return (long) COUNT.get(RawMemory.EVERYWHERE, base + objectOffset);
+        try {
+            return (long) COUNT.get(RawMemory.EVERYWHERE, base + objectOffset);
+        } catch (IllegalArgumentException misaligned) { // the aligned layout's own check: no test of ours on the hot path
+            throw counts.notAnObject(objectOffset, 0);
+        }
     }
 
     /** Whether a mortal count at this offset may not change: a read-only store, a fixed page, or not an object's start. */

@@ -13,11 +13,13 @@ import java.lang.foreign.ValueLayout;
 public final class IntField {
     private static final ValueLayout.OfInt LAYOUT = StoreFormat.INT;
 
+    private final RecordType<?> type;
     private final MemorySegment memory;
     private final long fieldOffset;
     private final String name;
 
-    IntField(MemorySegment memory, long fieldOffset, String name) {
+    IntField(RecordType<?> type, MemorySegment memory, long fieldOffset, String name) {
+        this.type = type;
         this.memory = memory;
         this.fieldOffset = fieldOffset;
         this.name = name;
@@ -31,6 +33,18 @@ public final class IntField {
      */
     public int get(long objectOffset) {
         return memory.get(LAYOUT, objectOffset + fieldOffset);
+    }
+
+    /**
+     * Reads the field.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @return the field's value
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public int get(Ref<?> object) {
+        return get(type.checkInstance(object.offset()));
     }
 
     /** {@return the field's name} */

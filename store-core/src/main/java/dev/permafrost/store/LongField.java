@@ -13,11 +13,13 @@ import java.lang.foreign.ValueLayout;
 public final class LongField {
     private static final ValueLayout.OfLong LAYOUT = StoreFormat.LONG;
 
+    private final RecordType<?> type;
     private final MemorySegment memory;
     private final long fieldOffset;
     private final String name;
 
-    LongField(MemorySegment memory, long fieldOffset, String name) {
+    LongField(RecordType<?> type, MemorySegment memory, long fieldOffset, String name) {
+        this.type = type;
         this.memory = memory;
         this.fieldOffset = fieldOffset;
         this.name = name;
@@ -31,6 +33,18 @@ public final class LongField {
      */
     public long get(long objectOffset) {
         return memory.get(LAYOUT, objectOffset + fieldOffset);
+    }
+
+    /**
+     * Reads the field.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @return the field's value
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public long get(Ref<?> object) {
+        return get(type.checkInstance(object.offset()));
     }
 
     /** {@return the field's name} */

@@ -95,7 +95,7 @@ public final class RecordType<R extends Record> {
                 if (reference == 0) {
                     return null;
                 }
-                long[] elements = types.readReferenceArray(reference);
+                long[] elements = types.builtins().readReferenceArray(reference);
                 Object array = Array.newInstance(c.target(), elements.length);
                 for (int i = 0; i < elements.length; i++) {
                     Array.set(array, i, elements[i] == 0 ? null : target.read(elements[i]));
@@ -106,10 +106,10 @@ public final class RecordType<R extends Record> {
                 if (reference == 0) {
                     return null;
                 }
-                long[] elements = types.readReferenceArray(reference);
+                long[] elements = types.builtins().readReferenceArray(reference);
                 String[] array = new String[elements.length];
                 for (int i = 0; i < elements.length; i++) {
-                    array[i] = elements[i] == 0 ? null : types.readString(elements[i]);
+                    array[i] = elements[i] == 0 ? null : types.builtins().readString(elements[i]);
                 }
                 return array;
             };
@@ -144,22 +144,39 @@ public final class RecordType<R extends Record> {
      * @return whether its header carries this type's id
      */
     public boolean isInstance(long objectOffset) {
-        return types.typeIdAt(objectOffset) == layout.typeId();
+        return types.space().typeIdAt(objectOffset) == storedTypeId;
     }
 
     /**
-     * Writes a record as a new object with a reference count of 1, which the caller owns
-     * (hand it to {@link Types#setRoot}, a {@link Ref} field, or release it). Strings and
-     * primitive arrays go inline; nested records, record arrays and string arrays become objects
-     * of their own owned by the new object; each {@link Ref} is retained.
+     * Returns whether the object is of this type.
+     *
+     * @param object a live object
+     * @return whether its header carries this type's id
+     */
+    public boolean isInstance(Ref<?> object) {
+        return isInstance(object.offset());
+    }
+
+    /**
+     * Writes a record as a new object with a reference count of 1, which the caller owns: hand
+     * it to a root ({@link Types#adoptRoot}), store it in a {@link Ref} component or reference
+     * array (which take their own) and release it, or just release it. Strings and primitive
+     * arrays go inline; nested records, record arrays and string arrays become objects of their
+     * own owned by the new object; each {@link Ref} component is retained.
      *
      * @param value the record
-     * @return the new object's offset
+     * @return the new object
      * @throws StoreFullException      if there is no room (nothing is left allocated)
      * @throws TypeMismatchException   if a {@link Ref} names an object of another type than its field's
+     * @throws dev.permafrost.error.ReferenceCountException if a {@link Ref} names no live object
      * @throws dev.permafrost.error.StoreStateException if the store is read-only or closed
      */
-    public long write(R value) {
+    public Ref<R> write(R value) {
+        return new Ref<>(writeObject(value));
+    }
+
+    /** Writes a record; returns the new object's offset (count 1, the caller's). */
+    private long writeObject(R value) {
         if (value == null) {
             throw new NullPointerException("cannot write a null " + recordClass.getName());
         }
@@ -200,12 +217,12 @@ public final class RecordType<R extends Record> {
                     references[i] = writeReference(components.get(i), fields[i], targets[i], values[i]);
                 }
             }
-            object = types.allocate(layout.typeId(), tail);
+            object = types.space().allocate(layout.typeId(), tail);
         } finally {
             if (object == 0) {
                 for (long reference : references) {
                     if (reference != 0) {
-                        types.store().release(reference);
+                        types.space().store.release(reference);
                     }
                 }
             }
@@ -217,16 +234,16 @@ public final class RecordType<R extends Record> {
             switch (fields[i].kind()) {
                 case FieldKinds.BOOLEAN -> memory.set(ValueLayout.JAVA_BOOLEAN, at, (Boolean) v);
                 case FieldKinds.BYTE -> memory.set(ValueLayout.JAVA_BYTE, at, (Byte) v);
-                case FieldKinds.SHORT -> memory.set(Types.SHORT, at, (Short) v);
-                case FieldKinds.CHAR -> memory.set(Types.CHAR, at, (Character) v);
+                case FieldKinds.SHORT -> memory.set(ObjectSpace.SHORT, at, (Short) v);
+                case FieldKinds.CHAR -> memory.set(ObjectSpace.CHAR, at, (Character) v);
                 case FieldKinds.INT -> memory.set(StoreFormat.INT, at, (Integer) v);
                 case FieldKinds.LONG -> memory.set(StoreFormat.LONG, at, (Long) v);
-                case FieldKinds.FLOAT -> memory.set(Types.FLOAT, at, (Float) v);
-                case FieldKinds.DOUBLE -> memory.set(Types.DOUBLE, at, (Double) v);
+                case FieldKinds.FLOAT -> memory.set(ObjectSpace.FLOAT, at, (Float) v);
+                case FieldKinds.DOUBLE -> memory.set(ObjectSpace.DOUBLE, at, (Double) v);
                 case FieldKinds.REFERENCE -> memory.set(StoreFormat.LONG, at, references[i]);
                 case FieldKinds.INLINE -> {
                     if (v != null) {
-                        int lengthBytes = Types.copyArray(v, memory, payload + inlineAt[i]);
+                        int lengthBytes = BuiltinKinds.copyArray(v, memory, payload + inlineAt[i]);
                         memory.set(StoreFormat.LONG, at, StructDescriptor.inlineSlot(inlineAt[i], lengthBytes, ascii[i]));
                     }
                 }
@@ -241,12 +258,12 @@ public final class RecordType<R extends Record> {
             case RECORD -> target.writeUnchecked(value);
             case REF -> {
                 long offset = ((Ref<?>) value).offset();
-                types.checkReferenceTarget(offset, field.referencedTypeId(), name() + "." + c.name());
-                types.store().retain(offset);
+                types.builtins().checkReferenceTarget(offset, field.referencedTypeId(), name() + "." + c.name());
+                types.space().store.retain(offset);
                 yield offset;
             }
             case RECORD_ARRAY -> writeArrayOf(target.typeId(), (Object[]) value, target::writeUnchecked);
-            case STRING_ARRAY -> writeArrayOf(TypeIds.STRING, (String[]) value, v -> types.writeString((String) v));
+            case STRING_ARRAY -> writeArrayOf(TypeIds.STRING, (String[]) value, v -> types.builtins().writeString((String) v));
             default -> throw new IllegalStateException("component '" + c.name() + "' is not a reference");
         };
     }
@@ -258,31 +275,43 @@ public final class RecordType<R extends Record> {
             for (int i = 0; i < array.length; i++) {
                 elements[i] = array[i] == null ? 0 : writer.applyAsLong(array[i]);
             }
-            return types.adoptReferenceArray(elementTypeId, elements);
+            return types.builtins().adoptReferenceArray(elementTypeId, elements);
         } catch (RuntimeException e) {
-            types.releaseAll(elements);
+            types.builtins().releaseAll(elements);
             throw e;
         }
     }
 
     @SuppressWarnings("unchecked")
     private long writeUnchecked(Object value) {
-        return write((R) value);
+        return writeObject((R) value);
     }
 
     /**
      * Reads an object back as a new heap record (a copy). Nested records and arrays are read
      * too; {@link Ref} fields are not followed.
      *
+     * @param object an object of this type, or {@code null} (a null {@link Ref} component)
+     * @return the record, or {@code null} for a null reference
+     * @throws TypeMismatchException   if the object is of another type
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     *                                 (a freed object, or an offset that heads none)
+     */
+    public R read(Ref<? extends R> object) {
+        return object == null ? null : read(object.offset());
+    }
+
+    /**
+     * Reads an object back as a new heap record: the offset form of {@link #read(Ref)}, with
+     * the same checks (the header's count and type id, one cache line).
+     *
      * @param objectOffset an object of this type
      * @return the record
-     * @throws TypeMismatchException if the object is of another type
+     * @throws TypeMismatchException   if the object is of another type
+     * @throws dev.permafrost.error.ReferenceCountException if the offset names no live object
      */
     public R read(long objectOffset) {
-        int found = types.typeIdAt(objectOffset);
-        if (found != storedTypeId) {
-            throw types.notOfType(objectOffset, found, layout.name());
-        }
+        checkInstance(objectOffset);
         LongFunction<R> d = decoder;
         try {
             return (d != null ? d : generateDecoder()).apply(objectOffset);
@@ -290,6 +319,15 @@ public final class RecordType<R extends Record> {
             // the decoder reads by address: this (through its types and store) keeps the mapping's range reserved
             Reference.reachabilityFence(this);
         }
+    }
+
+    /** Checks that an offset heads a live object of this type; returns it. For reads through a {@link Ref}. */
+    long checkInstance(long objectOffset) {
+        int found = types.space().checkLive(objectOffset, "read");
+        if (found != storedTypeId) {
+            throw types.space().notOfType(objectOffset, found, layout.name(), types.typeName(found));
+        }
+        return objectOffset;
     }
 
     private synchronized LongFunction<R> generateDecoder() {
@@ -300,16 +338,6 @@ public final class RecordType<R extends Record> {
     }
 
     /**
-     * Reads the object a reference names.
-     *
-     * @param ref a reference to an object of this type
-     * @return the record, or {@code null} for a null reference
-     */
-    public R read(Ref<? extends R> ref) {
-        return ref == null ? null : read(ref.offset());
-    }
-
-    /**
      * Returns an accessor for an {@code int} field.
      *
      * @param fieldName the record component's name
@@ -317,7 +345,7 @@ public final class RecordType<R extends Record> {
      * @throws IllegalArgumentException if the type has no {@code int} field of that name
      */
     public IntField intField(String fieldName) {
-        return new IntField(memory, fieldOffset(fieldName, FieldKinds.INT), fieldName);
+        return new IntField(this, memory, fieldOffset(fieldName, FieldKinds.INT), fieldName);
     }
 
     /**
@@ -328,7 +356,7 @@ public final class RecordType<R extends Record> {
      * @throws IllegalArgumentException if the type has no {@code long} field of that name
      */
     public LongField longField(String fieldName) {
-        return new LongField(memory, fieldOffset(fieldName, FieldKinds.LONG), fieldName);
+        return new LongField(this, memory, fieldOffset(fieldName, FieldKinds.LONG), fieldName);
     }
 
     /**
@@ -339,7 +367,7 @@ public final class RecordType<R extends Record> {
      * @throws IllegalArgumentException if the type has no {@code double} field of that name
      */
     public DoubleField doubleField(String fieldName) {
-        return new DoubleField(memory, fieldOffset(fieldName, FieldKinds.DOUBLE), fieldName);
+        return new DoubleField(this, memory, fieldOffset(fieldName, FieldKinds.DOUBLE), fieldName);
     }
 
     /**
@@ -354,7 +382,7 @@ public final class RecordType<R extends Record> {
         if (layout.field(fieldName).referencedTypeId() != TypeIds.STRING) {
             throw new IllegalArgumentException("field '" + fieldName + "' of " + name() + " is not a string");
         }
-        return new StringField(memory, offset, fieldName);
+        return new StringField(this, memory, offset, fieldName);
     }
 
     /**
@@ -365,7 +393,7 @@ public final class RecordType<R extends Record> {
      * @throws IllegalArgumentException if the type has no reference field of that name
      */
     public ReferenceField referenceField(String fieldName) {
-        return new ReferenceField(memory, fieldOffset(fieldName, FieldKinds.REFERENCE), fieldName);
+        return new ReferenceField(this, memory, fieldOffset(fieldName, FieldKinds.REFERENCE), fieldName);
     }
 
     private long fieldOffset(String fieldName, int kind) {

@@ -13,11 +13,13 @@ import java.lang.foreign.ValueLayout;
 public final class ReferenceField {
     private static final ValueLayout.OfLong LAYOUT = StoreFormat.LONG;
 
+    private final RecordType<?> type;
     private final MemorySegment memory;
     private final long fieldOffset;
     private final String name;
 
-    ReferenceField(MemorySegment memory, long fieldOffset, String name) {
+    ReferenceField(RecordType<?> type, MemorySegment memory, long fieldOffset, String name) {
+        this.type = type;
         this.memory = memory;
         this.fieldOffset = fieldOffset;
         this.name = name;
@@ -31,6 +33,19 @@ public final class ReferenceField {
      */
     public long get(long objectOffset) {
         return memory.get(LAYOUT, objectOffset + fieldOffset);
+    }
+
+    /**
+     * Reads the field.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @return the referenced object, or {@code null} for a null reference
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public Ref<?> get(Ref<?> object) {
+        long reference = get(type.checkInstance(object.offset()));
+        return reference == 0 ? null : new Ref<>(reference);
     }
 
     /** {@return the field's name} */

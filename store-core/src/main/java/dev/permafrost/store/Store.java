@@ -18,6 +18,9 @@ import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.TypeIds;
+import dev.permafrost.memory.MappingMemory;
+import dev.permafrost.memory.PageMap;
+import dev.permafrost.memory.ProcessMemory;
 import dev.permafrost.refcount.RefCounts;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -163,9 +166,11 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Allocates an untyped object ({@link TypeIds#RAW}) with a reference count of 1.
+     * Allocates an untyped object with a reference count of 1, which the caller owns: bytes
+     * that are the caller's to lay out through {@link #payload}. Typed objects (records,
+     * strings, arrays) are written through {@link #types()}.
      *
-     * @param payloadBytes payload length, 0 to {@link ObjectHeaderDescriptor#MAX_PAYLOAD_BYTES}
+     * @param payloadBytes payload length, 0 to 2<sup>40</sup> - 1 bytes
      * @return the object's offset
      * @throws StoreFullException  if there is no room
      * @throws StoreStateException if the store is read-only or closed
@@ -189,7 +194,7 @@ public final class Store implements AutoCloseable {
      * @throws StoreFullException       if there is no room
      * @throws StoreStateException      if the store is read-only or closed
      */
-    public long allocate(int typeId, long payloadBytes) {
+    long allocate(int typeId, long payloadBytes) {
         if (typeId != TypeIds.RAW && !ArrayDescriptor.isValueKind(typeId)) {
             throw new IllegalArgumentException("type id " + typeId + " (" + types.typeName(typeId) + ") cannot be allocated"
                     + " untyped: only raw (" + TypeIds.RAW + ") and the string and primitive array kinds (" + TypeIds.STRING
@@ -254,12 +259,76 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Takes a reference: the typed form of {@link #retain(long)}.
+     *
+     * @param object a live object
+     * @throws ReferenceCountException if the object is free
+     */
+    public void retain(Ref<?> object) {
+        retain(object.offset());
+    }
+
+    /**
+     * Takes a reference unless the object's count has already dropped to zero: the typed form
+     * of {@link #tryRetain(long)}.
+     *
+     * @param object an object
+     * @return whether a reference was taken
+     */
+    public boolean tryRetain(Ref<?> object) {
+        return tryRetain(object.offset());
+    }
+
+    /**
+     * Drops a reference: the typed form of {@link #release(long)}.
+     *
+     * @param object a live object
+     * @throws ReferenceCountException if the object is already free (double release)
+     */
+    public void release(Ref<?> object) {
+        release(object.offset());
+    }
+
+    /**
+     * Returns its reference-count word: the typed form of {@link #refCount(long)}.
+     *
+     * @param object an object
+     * @return its reference-count word: the count, 0 if free, negative if immortal
+     */
+    public long refCount(Ref<?> object) {
+        return refCount(object.offset());
+    }
+
+    /**
+     * Returns whether it is immortal (frozen): the typed form of {@link #isImmortal(long)}.
+     *
+     * @param object an object
+     * @return whether it is immortal
+     */
+    public boolean isImmortal(Ref<?> object) {
+        return isImmortal(object.offset());
+    }
+
+    /**
+     * The object's payload, zero-copy: the typed form of {@link #payload(long)}.
+     *
+     * @param object a live object
+     * @return its payload memory, valid until the store is closed
+     * @throws ReferenceCountException if the object is free
+     */
+    public MemorySegment payload(Ref<?> object) {
+        return payload(object.offset());
+    }
+
+    /**
      * Returns its reference-count word: the count, 0 if free, negative if immortal.
      *
      * @param objectOffset an object
      * @return its reference-count word: the count, 0 if free, negative if immortal
+     * @throws ReferenceCountException if the offset cannot head an object of this store
      */
     public long refCount(long objectOffset) {
+        checkObjectOffset(objectOffset, "refCount");
         try {
             return refCounts.count(objectOffset);
         } catch (IllegalStateException e) {
@@ -280,21 +349,23 @@ public final class Store implements AutoCloseable {
     /**
      * Returns its type id.
      *
-     * @param objectOffset an object
-     * @return its type id
+     * @param objectOffset a live object
+     * @return its type id; {@link Types#typeName} names it
+     * @throws ReferenceCountException if the object is free, or the offset heads none
      */
     public int typeId(long objectOffset) {
-        return ObjectHeaderDescriptor.typeId(meta(objectOffset));
+        return ObjectHeaderDescriptor.typeId(liveMeta(objectOffset, "typeId"));
     }
 
     /**
      * Returns its payload length in bytes.
      *
-     * @param objectOffset an object
+     * @param objectOffset a live object
      * @return its payload length in bytes
+     * @throws ReferenceCountException if the object is free, or the offset heads none
      */
     public long payloadBytes(long objectOffset) {
-        return ObjectHeaderDescriptor.payloadBytes(meta(objectOffset));
+        return ObjectHeaderDescriptor.payloadBytes(liveMeta(objectOffset, "payloadBytes"));
     }
 
     /**
@@ -303,9 +374,11 @@ public final class Store implements AutoCloseable {
      *
      * @param objectOffset a live object
      * @return its payload memory, valid until the store is closed
+     * @throws ReferenceCountException if the object is free, or the offset heads none
      */
     public MemorySegment payload(long objectOffset) {
-        MemorySegment payload = memory.asSlice(objectOffset + ObjectHeaderDescriptor.LENGTH, payloadBytes(objectOffset));
+        long meta = liveMeta(objectOffset, "payload");
+        MemorySegment payload = memory.asSlice(objectOffset + ObjectHeaderDescriptor.LENGTH, ObjectHeaderDescriptor.payloadBytes(meta));
         return isImmortal(objectOffset) ? payload.asReadOnly() : payload;
     }
 
@@ -425,9 +498,39 @@ public final class Store implements AutoCloseable {
         return file.path();
     }
 
-    /** {@return the address the mapping starts at in this process} */
-    public long mappingAddress() {
+    /** {@return the address the mapping starts at in this process: for tests and tools of this package} */
+    long mappingAddress() {
         return file.address();
+    }
+
+    /**
+     * What the kernel says of this process's mapping of the store ({@code /proc/self/smaps}):
+     * resident, shared and copied bytes of the file's pages. The private memory above a frozen
+     * file holds this process's own objects, copies of nothing, and is left out.
+     *
+     * @return the accounting of this process's mapping of the file
+     * @throws dev.permafrost.error.PermafrostException if {@code /proc} cannot be read
+     */
+    public MappingMemory mappingMemory() {
+        checkUsable("read /proc");
+        return ProcessMemory.ofRange(ProcessHandle.current().pid(), mappingAddress(), mappedBytes());
+    }
+
+    /**
+     * The state of each page of this process's mapping of the store ({@code /proc/self/pagemap}):
+     * shared with the file, copied, or not present.
+     *
+     * @param bytes how much of the mapping from offset 0, e.g. {@link #frozenBoundaryOffset()} or
+     *              {@link #mappedBytes()}
+     * @return the pages' states, page 0 at offset 0 of the file
+     * @throws dev.permafrost.error.PermafrostException if {@code /proc} cannot be read
+     */
+    public PageMap pageMap(long bytes) {
+        checkUsable("read /proc");
+        if (bytes < 0 || bytes > mappedBytes()) {
+            throw new IllegalArgumentException(bytes + " bytes is outside the mapping's [0, " + mappedBytes() + "]");
+        }
+        return ProcessMemory.pages(ProcessHandle.current().pid(), mappingAddress(), bytes);
     }
 
     /** {@return bytes mapped: the file, plus private memory above a frozen file} */
@@ -546,11 +649,30 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private long meta(long objectOffset) {
+    /** The meta word of a live object; a free block or an offset that heads no object is refused. */
+    private long liveMeta(long objectOffset, String operation) {
+        checkObjectOffset(objectOffset, operation);
         try {
-            return memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+            long count = memory.get(LONG, objectOffset);
+            long meta = memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+            if (count == ObjectHeaderDescriptor.FREE_COUNT) {
+                throw new ReferenceCountException(file.path(), objectOffset, ObjectHeaderDescriptor.typeId(meta), count,
+                        operation + " of a free object (use after free)");
+            }
+            return meta;
         } catch (IllegalStateException e) {
             throw closed(e);
+        }
+    }
+
+    /** Edge check of an offset a caller passed to a method off the hot path. */
+    private void checkObjectOffset(long objectOffset, String operation) {
+        if (objectOffset < StoreFormat.HEAP_START_OFFSET || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0
+                || objectOffset > memory.byteSize() - ObjectHeaderDescriptor.LENGTH) {
+            checkUsable(operation);
+            throw new ReferenceCountException(file.path(), objectOffset, TypeIds.INVALID, 0, operation + ": 0x"
+                    + Long.toHexString(objectOffset) + " is not an object offset in this store (16-aligned, from 0x"
+                    + Long.toHexString(StoreFormat.HEAP_START_OFFSET) + " to 0x" + Long.toHexString(memory.byteSize()) + ")");
         }
     }
 
@@ -576,7 +698,14 @@ public final class Store implements AutoCloseable {
                 slot.freeBytes(), slot.wastedBytes());
     }
 
-    private StoreClosedException closed(IllegalStateException cause) {
+    /**
+     * An {@code IllegalStateException} from the store's memory: a close raced the call (the
+     * arena is gone) and the store says so, or it is something else, which goes on as it was.
+     */
+    private RuntimeException closed(IllegalStateException cause) {
+        if (state != State.CLOSED && memory.scope().isAlive()) {
+            return cause;
+        }
         return new StoreClosedException(file.path(), "the store was closed while in use", cause);
     }
 }

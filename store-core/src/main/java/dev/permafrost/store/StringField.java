@@ -12,11 +12,13 @@ import java.lang.foreign.MemorySegment;
  * accessor's type; the header is not read.
  */
 public final class StringField {
+    private final RecordType<?> type;
     private final MemorySegment memory;
     private final long slotOffset;
     private final String name;
 
-    StringField(MemorySegment memory, long slotOffset, String name) {
+    StringField(RecordType<?> type, MemorySegment memory, long slotOffset, String name) {
+        this.type = type;
         this.memory = memory;
         this.slotOffset = slotOffset;
         this.name = name;
@@ -75,6 +77,55 @@ public final class StringField {
     public int byteLength(long objectOffset) {
         long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
         return slot == 0 ? -1 : StructDescriptor.inlineLength(slot);
+    }
+
+    /**
+     * Decodes the field into a heap string.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @return the string, or {@code null}
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public String get(Ref<?> object) {
+        return get(type.checkInstance(object.offset()));
+    }
+
+    /**
+     * Compares the field with a string without allocating.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @param s            the string to compare with, or {@code null}
+     * @return whether the field holds exactly that string ({@code null} equals only {@code null})
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public boolean contentEquals(Ref<?> object, String s) {
+        return contentEquals(type.checkInstance(object.offset()), s);
+    }
+
+    /**
+     * Returns the field's UTF-8 bytes, zero-copy: read-only when the object is immortal.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @return the bytes, or {@code null} if the field is null
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public MemorySegment bytes(Ref<?> object) {
+        return bytes(type.checkInstance(object.offset()));
+    }
+
+    /**
+     * Returns the length of the field's UTF-8 encoding, or -1 if it is null.
+     *
+     * @param object       an object of the accessor's type, checked: live, and of that type
+     * @return bytes, or -1 for null
+     * @throws dev.permafrost.error.ReferenceCountException if the reference names no live object
+     * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
+     */
+    public int byteLength(Ref<?> object) {
+        return byteLength(type.checkInstance(object.offset()));
     }
 
     /** {@return the field's name} */

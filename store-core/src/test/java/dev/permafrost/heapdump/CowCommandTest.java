@@ -39,10 +39,10 @@ class CowCommandTest {
         store = dir.resolve("cow.pf");
         try (Store s = Store.create(store, 8L << 20)) {
             for (int i = 0; i < 40; i++) {
-                blobs.add(s.allocate(BLOB, 6000));   // 6016-byte blocks: each payload start on its own page
+                blobs.add(StoreFixtures.allocate(s, BLOB, 6000));   // 6016-byte blocks: each payload start on its own page
             }
             for (int i = 0; i < 2000; i++) {
-                points.add(s.allocate(POINT, 16));   // long[2]: 32-byte blocks, 128 a page
+                points.add(StoreFixtures.allocate(s, POINT, 16));   // long[2]: 32-byte blocks, 128 a page
             }
         }
     }

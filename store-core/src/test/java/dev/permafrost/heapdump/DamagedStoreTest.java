@@ -32,14 +32,13 @@ class DamagedStoreTest {
             RecordType<Node> nodes = types.register(Node.class, "Node", null);
             long next = 0;
             for (int i = 0; i < 200; i++) {
-                long n = nodes.write(new Node(i, "node " + i, next == 0 ? null : Ref.to(next), new long[i % 5]));
+                long n = nodes.write(new Node(i, "node " + i, next == 0 ? null : Ref.to(next), new long[i % 5])).offset();
                 if (next != 0) {
                     store.release(next);
                 }
                 next = n;
             }
-            types.setRoot("head", next);
-            store.release(next);
+            types.adoptRoot("head", Ref.to(next));
             store.freeze();
         }
         byte[] original = Files.readAllBytes(clean);

@@ -18,11 +18,37 @@ final class StoreFixtures {
     static final int POINT = 64;
     /** Type id of the blobs: byte arrays. */
     static final int BLOB = TypeIds.BYTE_ARRAY;
-    /** The kinds {@code Store.allocate} writes: raw, string and the primitive arrays (8 kinds). */
+    /** The kinds {@link #allocate} writes: raw, string and the primitive arrays (8 kinds). */
     static final int[] VALUE_KINDS = {TypeIds.RAW, TypeIds.STRING, TypeIds.BYTE_ARRAY, TypeIds.SHORT_ARRAY,
         TypeIds.INT_ARRAY, TypeIds.LONG_ARRAY, TypeIds.FLOAT_ARRAY, TypeIds.DOUBLE_ARRAY};
     /** Objects the type table adds: the table and one descriptor. */
     static final int TYPE_TABLE_OBJECTS = 2;
+
+    /**
+     * Writes an object of a kind that holds no references, its payload zeros: raw through
+     * {@link Store#allocate}, strings and primitive arrays through {@link Types}.
+     *
+     * @param store        an owner store
+     * @param kind         one of {@link #VALUE_KINDS}
+     * @param payloadBytes payload length, a multiple of the kind's element size
+     * @return the object's offset (count 1, the caller's)
+     */
+    static long allocate(Store store, int kind, long payloadBytes) {
+        Types types = store.types();
+        int n = Math.toIntExact(payloadBytes);
+        return switch (kind) {
+            case TypeIds.RAW -> store.allocate(payloadBytes);
+            case TypeIds.STRING -> types.writeString("\0".repeat(n)).offset();
+            case TypeIds.BYTE_ARRAY -> types.writeArray(new byte[n]).offset();
+            case TypeIds.SHORT_ARRAY -> types.writeArray(new short[n / 2]).offset();
+            case TypeIds.CHAR_ARRAY -> types.writeArray(new char[n / 2]).offset();
+            case TypeIds.INT_ARRAY -> types.writeArray(new int[n / 4]).offset();
+            case TypeIds.LONG_ARRAY -> types.writeArray(new long[n / 8]).offset();
+            case TypeIds.FLOAT_ARRAY -> types.writeArray(new float[n / 4]).offset();
+            case TypeIds.DOUBLE_ARRAY -> types.writeArray(new double[n / 8]).offset();
+            default -> throw new IllegalArgumentException("kind " + kind + " holds references");
+        };
+    }
 
     /** A point: two longs, 16 bytes of payload. */
     record Point(long index, long value) {
@@ -51,7 +77,7 @@ final class StoreFixtures {
             long raw = 1;
             long firstPoint = 0;
             for (int i = 0; i < 1000; i++) {
-                long p = points.write(new Point(i, 2L * i));
+                long p = points.write(new Point(i, 2L * i)).offset();
                 if (i == 0) {
                     firstPoint = p;
                 }
@@ -61,7 +87,7 @@ final class StoreFixtures {
             }
             long blobs = 0;
             for (int i = 0; i < 200; i++) {
-                long b = store.allocate(BLOB, 100 + 37L * i);
+                long b = allocate(store, BLOB, 100 + 37L * i);
                 if (i % 10 == 9) {
                     store.release(b);
                 } else {
@@ -86,15 +112,15 @@ final class StoreFixtures {
         try (Store store = Store.create(path, 8L << 20)) {
             Types types = store.types();
             RecordType<Point> points = types.register(Point.class, "Point", null);
-            long title = types.writeString("Permafrost catalogue: points and blobs, a walkthrough of heap-dump");
+            var title = types.writeString("Permafrost catalogue: points and blobs, a walkthrough of heap-dump");
             long[] all = new long[40_000];
             for (int i = 0; i < 20_000; i++) {
-                all[i] = points.write(new Point(i, 2L * i));
+                all[i] = points.write(new Point(i, 2L * i)).offset();
             }
             long[] blobs = new long[270];
             int kept = 0;
             for (int i = 0; i < 300; i++) {
-                long b = store.allocate(BLOB, 6000);
+                long b = allocate(store, BLOB, 6000);
                 if (i % 10 == 9) {
                     store.release(b);
                 } else {
@@ -102,17 +128,14 @@ final class StoreFixtures {
                 }
             }
             for (int i = 0; i < 20_000; i++) {
-                all[20_000 + i] = points.write(new Point(20_000 + i, -i));
+                all[20_000 + i] = points.write(new Point(20_000 + i, -i)).offset();
                 if (i % 3 == 0) {
                     store.retain(all[20_000 + i]);
                 }
             }
-            types.setRoot("title", title);
-            types.setRoot("points", types.writeReferenceArray(POINT, all));
-            types.setRoot("blobs", types.writeReferenceArray(BLOB, blobs));
-            store.release(title);
-            store.release(types.root("points"));
-            store.release(types.root("blobs"));
+            types.adoptRoot("title", title);
+            types.adoptRoot("points", types.writeReferenceArray(points, all));
+            types.adoptRoot("blobs", types.writeReferenceArray(null, blobs));
             for (long p : all) {
                 store.release(p);
             }
@@ -140,7 +163,7 @@ final class StoreFixtures {
             long used = 0;
             for (long i = 0; used < bytes; i++) {
                 long payload = 16 + (i % 7) * 16;
-                store.allocate(VALUE_KINDS[(int) (i % VALUE_KINDS.length)], payload);
+                allocate(store, VALUE_KINDS[(int) (i % VALUE_KINDS.length)], payload);
                 used += payload + 16;
             }
             if (args.length < 3 || !args[2].equals("mortal")) {

@@ -31,14 +31,12 @@ class TypedStoreTest {
         try (Store store = Store.create(path, 4L << 20)) {
             Types types = store.types();
             RecordType<Person> people = types.register(Person.class, Person.class.getSimpleName(), null);
-            boss = people.write(new Person(1, 1.5, "the boss", new City("Zürich", 400_000), null, new int[] {7}));
-            alice = people.write(new Person(2, 2.25, "alice " + "x".repeat(100), null, Ref.to(boss), new int[] {1, 2, 3}));
-            types.setRoot("alice", alice);
-            types.setRoot("boss", boss);
-            store.release(alice);
-            store.release(boss);
+            boss = people.write(new Person(1, 1.5, "the boss", new City("Zürich", 400_000), null, new int[] {7})).offset();
+            alice = people.write(new Person(2, 2.25, "alice " + "x".repeat(100), null, Ref.to(boss), new int[] {1, 2, 3})).offset();
+            types.adoptRoot("alice", Ref.to(alice));
+            types.adoptRoot("boss", Ref.to(boss));
             if (leak) {
-                leaked = types.writeString("nobody points at me");
+                leaked = types.writeString("nobody points at me").offset();
             }
             if (freeze) {
                 store.freeze();

@@ -34,7 +34,7 @@ class CopyOnWriteAccountingTest {
             assertThat(sum).isEqualTo(expectedSum());
 
             MappingMemory mapping = ProcessMemory.ofFile(SELF, path);
-            PageMap pages = ProcessMemory.pages(SELF, store.mappingAddress(), fileBytes);
+            PageMap pages = store.pageMap(fileBytes);
             assertThat(mapping.copiedBytes()).as("Anonymous of the file mapping").isZero();
             assertThat(pages.count(PageState.COPIED)).as("copied pages: %s", pages).isZero();
             // the test could fail: the pages were really touched, and are the file's own
@@ -43,7 +43,7 @@ class CopyOnWriteAccountingTest {
                 assertThat(pages.state(page)).as("page %d", page).isEqualTo(PageState.FILE);
             }
             assertThat(mapping.rssBytes()).isGreaterThanOrEqualTo((long) touched.cardinality() * PageMap.PAGE_BYTES);
-            assertThat(ProcessMemory.ofRange(SELF, store.mappingAddress(), store.mappedBytes()).copiedBytes()).isZero();
+            assertThat(store.mappingMemory().copiedBytes()).isZero();
         }
     }
 
@@ -56,7 +56,7 @@ class CopyOnWriteAccountingTest {
             assertThat(sum).isEqualTo(expectedSum());
 
             BitSet touched = touchedPages(objects);
-            PageMap pages = ProcessMemory.pages(SELF, store.mappingAddress(), store.mappedBytes());
+            PageMap pages = store.pageMap(store.mappedBytes());
             for (int page = touched.nextSetBit(0); page >= 0; page = touched.nextSetBit(page + 1)) {
                 assertThat(pages.state(page)).as("page %d", page).isEqualTo(PageState.COPIED);
             }

@@ -47,14 +47,14 @@ class ProcessMemoryTest {
         Path link = Files.createSymbolicLink(dir.resolve("link.pf"), path);
         try (Store store = Store.open(link, OpenMode.COPY_ON_WRITE)) {
             MappingMemory byLink = ProcessMemory.ofFile(SELF, link);
-            assertThat(byLink.startAddress()).isEqualTo(store.mappingAddress());
+            assertThat(byLink.startAddress()).isEqualTo(store.mappingMemory().startAddress());
             assertThat(byLink.sizeBytes()).isEqualTo(store.frozenBoundaryOffset());
             Files.delete(link);
             Files.delete(path);
             MappingMemory deleted = ProcessMemory.ofFile(SELF, path);
             assertThat(deleted.pathname()).endsWith(" (deleted)");
-            assertThat(deleted.startAddress()).isEqualTo(store.mappingAddress());
-            MappingMemory byRange = ProcessMemory.ofRange(SELF, store.mappingAddress(), store.mappedBytes());
+            assertThat(deleted.startAddress()).isEqualTo(store.mappingMemory().startAddress());
+            MappingMemory byRange = store.mappingMemory();
             assertThat(byRange.sizeBytes()).as("the private memory above the file is left out")
                     .isEqualTo(store.frozenBoundaryOffset());
         }

@@ -30,10 +30,9 @@ class CrossProcessTest {
         Path path = dir.resolve("catalog.pf");
         try (Store store = Store.create(path, 1 << 22)) {
             RecordType<Product> products = store.types().register(Product.class);
-            long old = products.write(new Product(1, "Kettle", 19.5, null, new String[] {"kitchen"}));
-            long current = products.write(new Product(2, "Kettle Ⅱ", 24.0, Ref.to(old), new String[] {"kitchen", "new"}));
-            store.types().setRoot("current", current);
-            store.release(current);
+            var old = products.write(new Product(1, "Kettle", 19.5, null, new String[] {"kitchen"}));
+            var current = products.write(new Product(2, "Kettle Ⅱ", 24.0, old, new String[] {"kitchen", "new"}));
+            store.types().adoptRoot("current", current);
             store.release(old);
             store.freeze();
         }
@@ -61,12 +60,12 @@ class CrossProcessTest {
         public static void main(String[] args) {
             try (Store store = Store.open(Path.of(args[0]), OpenMode.COPY_ON_WRITE)) {
                 Types types = store.types();
-                long current = types.root("current");
+                Ref<?> current = types.root("current").orElseThrow();
                 @SuppressWarnings("unchecked")
                 Map<String, Object> decoded = (Map<String, Object>) types.decode(current); // no class needed
                 System.out.println("decoded.sku=" + decoded.get("sku"));
                 RecordType<Product> products = types.register(Product.class);
-                Product p = products.read(current);
+                Product p = products.read(types.root("current", products).orElseThrow());
                 System.out.println("current=" + p);
                 System.out.println("tags=" + String.join(", ", List.of(p.tags())).transform(s -> "[" + s + "]"));
                 System.out.println("successor.title=" + products.read(p.successor()).title());

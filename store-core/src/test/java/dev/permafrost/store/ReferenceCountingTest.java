@@ -25,9 +25,9 @@ class ReferenceCountingTest {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
             Types types = store.types();
             RecordType<Node> nodes = types.register(Node.class);
-            long a = nodes.write(new Node(1, null));
-            long b = nodes.write(new Node(2, Ref.to(a)));
-            long c = nodes.write(new Node(3, Ref.to(a)));
+            var a = nodes.write(new Node(1, null));
+            var b = nodes.write(new Node(2, a));
+            var c = nodes.write(new Node(3, a));
             assertThat(store.refCount(a)).isEqualTo(3); // ours, b's and c's
             store.release(a);
             types.setRoot("b", b);
@@ -53,14 +53,14 @@ class ReferenceCountingTest {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
             Types types = store.types();
             RecordType<Leaf> leaves = types.register(Leaf.class);
-            long first = leaves.write(new Leaf("first"));
-            long second = leaves.write(new Leaf("second"));
+            var first = leaves.write(new Leaf("first"));
+            var second = leaves.write(new Leaf("second"));
             types.setRoot("current", first);
             store.release(first);
             types.setRoot("current", second);
             assertThat(store.refCount(first)).isZero();
             assertThat(store.refCount(second)).isEqualTo(2);
-            assertThat(types.root("current")).isEqualTo(second);
+            assertThat(types.root("current")).contains(second);
             types.setRoot("current", second); // setting the same object again changes nothing
             assertThat(store.refCount(second)).isEqualTo(2);
         }
@@ -72,10 +72,10 @@ class ReferenceCountingTest {
             Types types = store.types();
             RecordType<Holder> holders = types.register(Holder.class);
             RecordType<Leaf> leaves = types.register(Leaf.class);
-            long shared = leaves.write(new Leaf("shared"));
+            var shared = leaves.write(new Leaf("shared"));
             long before = store.stats().liveObjects();
-            long h = holders.write(new Holder(new Leaf("one"), new Leaf[] {new Leaf("two"), null, new Leaf("three")},
-                    new String[] {"x", "y"}, Ref.to(shared)));
+            var h = holders.write(new Holder(new Leaf("one"), new Leaf[] {new Leaf("two"), null, new Leaf("three")},
+                    new String[] {"x", "y"}, shared));
             // holder, its leaf, the leaf array and its 2 leaves, the string array and its 2 strings
             assertThat(store.stats().liveObjects() - before).isEqualTo(1 + 1 + 1 + 2 + 1 + 2);
             assertThat(store.refCount(shared)).isEqualTo(2);
@@ -93,7 +93,7 @@ class ReferenceCountingTest {
             long before = store.stats().liveObjects();
             long head = 0;
             for (int i = 0; i < length; i++) {
-                long node = nodes.write(new Node(i, head == 0 ? null : Ref.to(head)));
+                long node = nodes.write(new Node(i, head == 0 ? null : Ref.to(head))).offset();
                 if (head != 0) {
                     store.release(head); // the new node holds the only reference now
                 }
@@ -114,16 +114,16 @@ class ReferenceCountingTest {
             long before = store.stats().liveObjects();
             long[] elements = new long[100_000];
             for (int i = 0; i < elements.length; i++) {
-                elements[i] = leaves.write(new Leaf("leaf " + i));
+                elements[i] = leaves.write(new Leaf("leaf " + i)).offset();
             }
-            long array = types.writeReferenceArray(leaves.typeId(), elements);
+            var array = types.writeReferenceArray(leaves, elements);
+            assertThat(store.typeId(array.offset())).isEqualTo(TypeIds.REFERENCE_ARRAY);
             for (long element : elements) {
                 store.release(element);
             }
             assertThat(store.stats().liveObjects() - before).isEqualTo(elements.length + 1);
             store.release(array);
             assertThat(store.stats().liveObjects()).isEqualTo(before);
-            assertThat(store.typeId(array)).isEqualTo(TypeIds.REFERENCE_ARRAY);
         }
     }
 
@@ -131,10 +131,10 @@ class ReferenceCountingTest {
     void cyclesStayAliveUntilFreezeMakesThemImmortal() {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 22)) {
             RecordType<Node> nodes = store.types().register(Node.class);
-            long a = nodes.write(new Node(1, null));
-            long b = nodes.write(new Node(2, Ref.to(a)));
+            var a = nodes.write(new Node(1, null));
+            var b = nodes.write(new Node(2, a));
             // close the cycle by hand: a's next field points at b (a's payload is mortal and ours to write)
-            store.payload(a).set(dev.permafrost.layout.StoreFormat.LONG, nodes.referenceField("next").fieldOffset() - 16, b);
+            store.payload(a).set(dev.permafrost.layout.StoreFormat.LONG, nodes.referenceField("next").fieldOffset() - 16, b.offset());
             store.retain(b);
             store.release(a);
             store.release(b);

@@ -88,7 +88,7 @@ class TypedObjectProperties {
     @Property(tries = 300)
     void everyKindRoundTripsAndFreesCompletely(@ForAll("records") Everything value) {
         long before = store.stats().liveObjects();
-        long object = everything.write(value);
+        var object = everything.write(value);
         Everything read = everything.read(object);
         assertSameContent(read, utf8Normalized(value));
         @SuppressWarnings("unchecked")
@@ -104,7 +104,7 @@ class TypedObjectProperties {
 
     @Property(tries = 500)
     void stringFieldsCompareWithJavaStringsAsTheirUtf8Bytes(@ForAll("strings") String stored, @ForAll("strings") String other) {
-        long object = everything.write(new Everything(false, (byte) 0, (short) 0, 'x', 0, 0, 0, 0, null, stored,
+        var object = everything.write(new Everything(false, (byte) 0, (short) 0, 'x', 0, 0, 0, 0, null, stored,
                 null, null, null, null, null, null, null, null, null, null));
         StringField field = everything.stringField("other");
         assertThat(field.get(object)).isEqualTo(utf8(stored));
@@ -112,7 +112,7 @@ class TypedObjectProperties {
         assertThat(field.contentEquals(object, other)).isEqualTo(Arrays.equals(bytes(stored), bytes(other)));
         assertThat(field.contentEquals(object, stored + "x")).isFalse();
         assertThat(everything.stringField("text").contentEquals(object, null)).isTrue();
-        long string = store.types().writeString(stored);
+        var string = store.types().writeString(stored);
         assertThat(store.types().readString(string)).isEqualTo(utf8(stored));
         assertThat(store.types().stringEquals(string, other)).isEqualTo(Arrays.equals(bytes(stored), bytes(other)));
         store.release(string);

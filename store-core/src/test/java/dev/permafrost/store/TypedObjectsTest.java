@@ -34,7 +34,7 @@ class TypedObjectsTest {
             RecordType<Small> smalls = store.types().register(Small.class);
             long before = store.stats().liveBytes();
             long beforeObjects = store.stats().liveObjects();
-            long s = smalls.write(new Small(1, 2, 3, 4, "abcdefghijklmnopqrst"));
+            var s = smalls.write(new Small(1, 2, 3, 4, "abcdefghijklmnopqrst"));
             assertThat(store.stats().liveObjects() - beforeObjects).isEqualTo(1);
             assertThat(store.stats().liveBytes() - before).isLessThanOrEqualTo(64);
             assertThat(smalls.read(s)).isEqualTo(new Small(1, 2, 3, 4, "abcdefghijklmnopqrst"));
@@ -48,24 +48,22 @@ class TypedObjectsTest {
         try (Store store = Store.create(path, 1 << 20)) {
             Types types = store.types();
             RecordType<Person> people = types.register(Person.class);
-            long boss = people.write(new Person(1, 10L, 1.5, "boss", "Zürich", null, null, null, null, null, null));
-            alice = people.write(new Person(2, -5L, 2.25, "alice", "東京", new Address("Main St", 5), Ref.to(boss),
+            var boss = people.write(new Person(1, 10L, 1.5, "boss", "Zürich", null, null, null, null, null, null));
+            alice = people.write(new Person(2, -5L, 2.25, "alice", "東京", new Address("Main St", 5), boss,
                     new String[] {"al", "", null}, new Address[] {new Address("Old Rd", 1), null}, new int[] {7, 13},
-                    new byte[0]));
-            types.setRoot("alice", alice);
-            types.setRoot("boss", boss);
-            store.release(alice);
-            store.release(boss);
+                    new byte[0])).offset();
+            types.adoptRoot("alice", Ref.to(alice));
+            types.adoptRoot("boss", boss);
         }
         try (Store store = Store.open(path, OpenMode.OWNER)) {
             Types types = store.types();
             RecordType<Person> people = types.register(Person.class);
-            assertThat(types.root("alice")).isEqualTo(alice);
-            Person a = people.read(types.root("alice"));
+            assertThat(types.root("alice")).contains(Ref.to(alice));
+            Person a = people.read(types.root("alice", people).orElseThrow());
             assertThat(a.name()).isEqualTo("alice");
             assertThat(a.city()).isEqualTo("東京");
             assertThat(a.home()).isEqualTo(new Address("Main St", 5));
-            assertThat(a.boss()).isEqualTo(Ref.to(types.root("boss")));
+            assertThat(a.boss()).isEqualTo(types.root("boss").orElseThrow());
             assertThat(people.read(a.boss()).city()).isEqualTo("Zürich");
             assertThat(a.nicknames()).containsExactly("al", "", null);
             assertThat(a.previous()).containsExactly(new Address("Old Rd", 1), null);
@@ -82,7 +80,7 @@ class TypedObjectsTest {
             assertThat(city.contentEquals(alice, "東")).isFalse();
             assertThat(city.contentEquals(alice, "Zürich")).isFalse();
             assertThat(city.get(alice)).isEqualTo("東京");
-            assertThat(people.referenceField("boss").get(alice)).isEqualTo(types.root("boss"));
+            assertThat(people.referenceField("boss").get(Ref.to(alice))).isEqualTo(types.root("boss").orElseThrow());
             assertThatThrownBy(() -> people.intField("name")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no int field 'name'");
         }
@@ -92,7 +90,7 @@ class TypedObjectsTest {
     void aProcessWithoutTheClassesDecodesEveryObjectFromTheStoredTypes() {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
             RecordType<Person> people = store.types().register(Person.class);
-            long p = people.write(new Person(3, 4L, 0.5, "bob", null, new Address("High St", 9), null, null, null,
+            var p = people.write(new Person(3, 4L, 0.5, "bob", null, new Address("High St", 9), null, null, null,
                     new int[] {1}, new byte[] {9}));
             @SuppressWarnings("unchecked")
             Map<String, Object> decoded = (Map<String, Object>) store.types().decode(p);
@@ -111,18 +109,18 @@ class TypedObjectsTest {
     void builtInKindsRoundTrip() {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
             Types types = store.types();
-            long s = types.writeString("héllo 𝄞");
-            assertThat(store.typeId(s)).isEqualTo(TypeIds.STRING);
+            var s = types.writeString("héllo 𝄞");
+            assertThat(store.typeId(s.offset())).isEqualTo(TypeIds.STRING);
             assertThat(types.readString(s)).isEqualTo("héllo 𝄞");
             assertThat(types.stringEquals(s, "héllo 𝄞")).isTrue();
             assertThat(types.stringEquals(s, "héllo")).isFalse();
-            assertThat((long[]) types.readArray(types.writeArray(new long[] {1, Long.MIN_VALUE}))).containsExactly(1, Long.MIN_VALUE);
-            assertThat((double[]) types.readArray(types.writeArray(new double[] {0.5}))).containsExactly(0.5);
-            assertThat((char[]) types.readArray(types.writeArray(new char[] {'x', 'ÿ'}))).containsExactly('x', 'ÿ');
-            long refs = types.writeReferenceArray(TypeIds.STRING, s, 0);
-            assertThat(types.readReferenceArray(refs)).containsExactly(s, 0);
+            assertThat(types.readArray(types.writeArray(new long[] {1, Long.MIN_VALUE}))).containsExactly(1, Long.MIN_VALUE);
+            assertThat(types.readArray(types.writeArray(new double[] {0.5}))).containsExactly(0.5);
+            assertThat(types.readArray(types.writeArray(new char[] {'x', 'ÿ'}))).containsExactly('x', 'ÿ');
+            var refs = types.writeReferenceArray(null, new long[] {s.offset(), 0});
+            assertThat(types.readReferenceArray(refs)).containsExactly(s.offset(), 0);
             assertThat(store.refCount(s)).isEqualTo(2);
-            assertThatThrownBy(() -> types.readString(refs)).isInstanceOf(TypeMismatchException.class)
+            assertThatThrownBy(() -> types.readString(refs.offset())).isInstanceOf(TypeMismatchException.class)
                     .hasMessageContaining("reference[]");
         }
     }
@@ -154,9 +152,9 @@ class TypedObjectsTest {
                     .isInstanceOf(TypeMismatchException.class)
                     .hasMessageContaining("field 'name' (string) is stored but not declared by the class");
             RecordType<UserV1> users = types.register(UserV1.class, "com.acme.User", null);
-            long u = users.write(new UserV1(1, "x"));
+            var u = users.write(new UserV1(1, "x"));
             RecordType<Small> smalls = types.register(Small.class);
-            assertThatThrownBy(() -> smalls.read(u)).isInstanceOf(TypeMismatchException.class)
+            assertThatThrownBy(() -> smalls.read(u.offset())).isInstanceOf(TypeMismatchException.class)
                     .hasMessageContaining("the object is of type 'com.acme.User'");
         }
     }
@@ -185,8 +183,8 @@ class TypedObjectsTest {
     void aRefToAnObjectOfAnotherTypeIsRefused() {
         try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
             RecordType<Node> nodes = store.types().register(Node.class);
-            long s = store.types().writeString("not a node");
-            assertThatThrownBy(() -> nodes.write(new Node(1, Ref.to(s)))).isInstanceOf(TypeMismatchException.class)
+            var s = store.types().writeString("not a node");
+            assertThatThrownBy(() -> nodes.write(new Node(1, Ref.to(s.offset())))).isInstanceOf(TypeMismatchException.class)
                     .hasMessageContaining("must refer to a '" + Node.class.getName() + "'");
             assertThat(store.refCount(s)).isEqualTo(1);
         }
@@ -197,9 +195,8 @@ class TypedObjectsTest {
         Path path = dir.resolve("s.pf");
         try (Store store = Store.create(path, 1 << 22)) {
             RecordType<Small> smalls = store.types().register(Small.class);
-            long s = smalls.write(new Small(1, 2, 3, 4, "frozen"));
-            store.types().setRoot("small", s);
-            store.release(s);
+            var s = smalls.write(new Small(1, 2, 3, 4, "frozen"));
+            store.types().adoptRoot("small", s);
             store.freeze();
             assertThat(store.isImmortal(store.types().typeTableOffset())).isTrue();
             assertThat(store.isImmortal(store.types().rootTableOffset())).isTrue();
@@ -208,10 +205,10 @@ class TypedObjectsTest {
                     .hasMessageContaining("only the owner of an unfrozen store can add types");
             try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE)) {
                 RecordType<Small> mine = worker.types().register(Small.class);
-                long root = worker.types().root("small");
+                Ref<Small> root = worker.types().root("small", mine).orElseThrow();
                 assertThat(mine.read(root)).isEqualTo(new Small(1, 2, 3, 4, "frozen"));
                 assertThat(mine.stringField("name").contentEquals(root, "frozen")).isTrue();
-                long own = mine.write(new Small(5, 6, 7, 8, "private"));  // a private, mortal object of a stored type
+                var own = mine.write(new Small(5, 6, 7, 8, "private"));  // a private, mortal object of a stored type
                 assertThat(worker.isImmortal(own)).isFalse();
                 assertThat(mine.read(own).name()).isEqualTo("private");
                 worker.release(own);

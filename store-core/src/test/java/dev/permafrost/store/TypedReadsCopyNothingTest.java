@@ -34,12 +34,11 @@ class TypedReadsCopyNothingTest {
             long previous = 0;
             for (int i = 0; i < ITEMS; i++) {
                 all[i] = items.write(new Item(i, 10L * i, "item " + i, previous == 0 ? null : Ref.to(previous),
-                        new String[] {"t" + i}));
+                        new String[] {"t" + i})).offset();
                 previous = all[i];
             }
-            types.setRoot("items", types.writeReferenceArray(items.typeId(), all));
-            types.setRoot("last", previous);
-            store.release(types.root("items"));
+            types.adoptRoot("items", types.writeReferenceArray(items, all));
+            types.setRoot("last", Ref.to(previous));
             for (long item : all) {
                 store.release(item);
             }
@@ -52,14 +51,14 @@ class TypedReadsCopyNothingTest {
             StringField name = items.stringField("name");
             long sum = 0;
             int matches = 0;
-            for (long item : types.readReferenceArray(types.root("items"))) {
+            for (long item : types.readReferenceArray(types.root("items").orElseThrow().offset())) {
                 worker.retain(item);
                 Item decoded = items.read(item);
                 sum += id.get(item) + decoded.stock() + decoded.tags().length;
                 matches += name.contentEquals(item, decoded.name()) ? 1 : 0;
                 worker.release(item);
             }
-            assertThat(items.read(types.root("last")).next()).isNotNull();
+            assertThat(items.read(types.root("last", items).orElseThrow()).next()).isNotNull();
             assertThat(matches).isEqualTo(ITEMS);
             assertThat(sum).isEqualTo((long) ITEMS * (ITEMS - 1) / 2 * 11 + ITEMS);
 

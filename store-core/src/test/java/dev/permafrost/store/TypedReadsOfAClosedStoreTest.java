@@ -31,7 +31,7 @@ class TypedReadsOfAClosedStoreTest {
             Path path = dir.resolve("s" + round + ".pf");
             long row;
             try (Store building = Store.create(path, 1 << 20)) {
-                row = building.types().register(Row.class).write(ROW);
+                row = building.types().register(Row.class).write(ROW).offset();
                 building.freeze();
             }
             Store store = Store.open(path, OpenMode.COPY_ON_WRITE);
@@ -70,7 +70,7 @@ class TypedReadsOfAClosedStoreTest {
         Path path = dir.resolve("s.pf");
         Store store = Store.create(path, 1 << 20);
         RecordType<Row> rows = store.types().register(Row.class);
-        long row = rows.write(ROW);
+        var row = rows.write(ROW);
         assertThat(rows.read(row)).usingRecursiveComparison().isEqualTo(ROW);
         store.close();
         assertThat(catchThrowable(() -> rows.read(row))).isInstanceOf(IllegalStateException.class);

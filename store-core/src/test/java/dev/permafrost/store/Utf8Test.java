@@ -36,7 +36,7 @@ class Utf8Test {
             int rawAt = field(type, "raw").payloadOffset();
             for (String s : SAMPLES) {
                 byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                long object = type.write(new Labelled(s, new byte[] {1, 2, 3}));
+                var object = type.write(new Labelled(s, new byte[] {1, 2, 3}));
                 long slot = store.payload(object).get(StoreFormat.LONG, labelAt);
                 boolean allAscii = true;
                 for (byte b : utf8) {

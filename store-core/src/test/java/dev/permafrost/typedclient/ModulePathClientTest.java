@@ -42,12 +42,11 @@ class ModulePathClientTest {
         try (Store store = Store.create(path, 1 << 22)) {
             Types types = store.types();
             RecordType<Order> orders = types.register(Order.class);
-            long first = orders.write(new Order(1, "Ada", null));
-            long second = orders.write(new Order(2, "Grace", Ref.to(first)));
-            types.setRoot("latest", second);
+            var first = orders.write(new Order(1, "Ada", null));
+            var second = orders.write(new Order(2, "Grace", first));
+            types.adoptRoot("latest", second);
             store.release(first);
-            store.release(second);
-            long secret = types.register(Secret.class).write(new Secret(7, "hidden"));
+            var secret = types.register(Secret.class).write(new Secret(7, "hidden"));
             types.setRoot("secret", secret);
             store.release(secret);
             store.freeze();
@@ -82,7 +81,7 @@ class ModulePathClientTest {
             try (Store store = Store.open(Path.of(args[0]), OpenMode.COPY_ON_WRITE)) {
                 Types types = store.types();
                 RecordType<Order> orders = types.register(Order.class);
-                Order latest = orders.read(types.root("latest"));
+                Order latest = orders.read(types.root("latest", orders).orElseThrow());
                 System.out.println("latest=" + latest);
                 System.out.println("previous=" + orders.read(latest.previous()).customer());
                 try {
@@ -92,7 +91,7 @@ class ModulePathClientTest {
                     System.out.println("without lookup=" + e.getMessage());
                 }
                 RecordType<Secret> secrets = types.register(Secret.class, MethodHandles.lookup());
-                System.out.println("with lookup=" + secrets.read(types.root("secret")));
+                System.out.println("with lookup=" + secrets.read(types.root("secret", secrets).orElseThrow()));
             }
         }
     }

@@ -702,7 +702,7 @@ public final class Store implements AutoCloseable {
      * An {@code IllegalStateException} from the store's memory: a close raced the call (the
      * arena is gone) and the store says so, or it is something else, which goes on as it was.
      */
-    private RuntimeException closed(IllegalStateException cause) {
+    RuntimeException closed(IllegalStateException cause) {
         if (state != State.CLOSED && memory.scope().isAlive()) {
             return cause;
         }

@@ -150,9 +150,11 @@ final class TypeTable {
         @SuppressWarnings({"unchecked", "rawtypes"})
         RecordType<?> bind(Class<?> recordClass, String name) {
             RecordType<?> type = bound.get(recordClass);
-            if (type == null) {
-                type = types.get(recordClass);
+            if (type != null) { // bound by an earlier registration: a field of a new type may name it
+                ids.put(recordClass, type.typeId());
+                return type;
             }
+            type = types.get(recordClass);
             if (type != null) {
                 return type;
             }

@@ -24,6 +24,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -46,10 +47,16 @@ import java.util.function.LongFunction;
  * through {@link Utf8#decode}, whose ASCII path is what makes the decoder faster than a
  * hand-written {@code new String(bytes, UTF_8)}.
  *
- * <p>The generated class uses only {@code java.base}, its class data ({@link RawMemory#EVERYWHERE}
- * and a method handle to {@link Utf8#decode}) and the nested decoders it is given
- * (one {@link LongFunction} per reference field, which maps a reference to its heap value), so
- * it can live in the record's own package, with the record's access.
+ * <p>The generated class names only {@code java.base} classes: not the record, not its
+ * component records, not {@link Ref}. It reaches them through its class data
+ * ({@link RawMemory#EVERYWHERE}, a method handle to {@link Utf8#decode}, and the record's
+ * canonical constructor as a method handle whose reference parameters outside {@code java.base}
+ * are erased to {@code Object}) and through the nested decoders it is given (one
+ * {@link LongFunction} per reference field, which maps a reference to its heap value). So the
+ * lookup it is defined in need not see the record's class loader: a public record of a plugin's
+ * loader, a fat jar's or the source launcher's decodes through the store's own lookup. The
+ * constructor handle is a constant of the class, which the JIT inlines like
+ * {@code new R(...)}.
  */
 final class DecoderGenerator {
     private static final ClassDesc CD_MEMORY_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
@@ -62,11 +69,13 @@ final class DecoderGenerator {
     private static final int EVERYWHERE_LOCAL = 4;
     private static final int ADDRESS_LOCAL = 5;
     private static final int FIRST_VALUE_LOCAL = 7;
-    /** The hidden class's class data: {@link RawMemory#EVERYWHERE}, then {@link #DECODE_STRING}. */
+    /** The hidden class's class data: {@link RawMemory#EVERYWHERE}, {@link #DECODE_STRING}, the record's canonical constructor. */
     private static final DynamicConstantDesc<MemorySegment> EVERYWHERE_CONSTANT =
             DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_MEMORY_SEGMENT, 0);
     private static final DynamicConstantDesc<MethodHandle> DECODE_STRING_CONSTANT =
             DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, ConstantDescs.CD_MethodHandle, 1);
+    private static final DynamicConstantDesc<MethodHandle> CONSTRUCTOR_CONSTANT =
+            DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, ConstantDescs.CD_MethodHandle, 2);
     private static final MethodTypeDesc DECODE_STRING_TYPE = MethodTypeDesc.of(CD_String, CD_MEMORY_SEGMENT, CD_long, ConstantDescs.CD_int, ConstantDescs.CD_boolean);
     /** {@link Utf8#decode}, which the generated class cannot name (it lives in the record's package): a constant the JIT inlines. */
     private static final MethodHandle DECODE_STRING;
@@ -90,7 +99,8 @@ final class DecoderGenerator {
     /**
      * Generates and instantiates a decoder.
      *
-     * @param lookup      a full-privilege lookup in a package that can access the record's constructor
+     * @param lookup      a full-privilege lookup that can access the record's constructor (its loader need
+     *                    not see the record: the decoder names no class outside {@code java.base})
      * @param recordClass the record class
      * @param slots       its components, in canonical constructor order
      * @param memory      the store's memory
@@ -103,9 +113,16 @@ final class DecoderGenerator {
                                         MemorySegment memory, LongFunction<?>[] nested) {
         String pkg = lookup.lookupClass().getPackageName();
         ClassDesc self = ClassDesc.of((pkg.isEmpty() ? "" : pkg + ".") + "PermafrostDecoder");
-        ClassDesc recordDesc = recordClass.describeConstable().orElseThrow();
-        ClassDesc[] params = slots.stream().map(s -> s.javaType().describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
-        MethodTypeDesc constructorType = MethodTypeDesc.of(CD_void, params);
+        Class<?>[] erased = slots.stream().map(slot -> erase(slot.javaType())).toArray(Class<?>[]::new);
+        ClassDesc[] params = Arrays.stream(erased).map(c -> c.describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
+        MethodTypeDesc constructorType = MethodTypeDesc.of(CD_Object, params);
+        MethodHandle constructor;
+        try {
+            constructor = lookup.findConstructor(recordClass, MethodType.methodType(void.class,
+                    slots.stream().map(Slot::javaType).toArray(Class<?>[]::new))).asType(MethodType.methodType(Object.class, erased));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the canonical constructor of " + recordClass.getName() + ": " + e, e);
+        }
         long fixedEnd = slots.stream().mapToLong(slot -> slot.objectRelativeOffset() + fixedBytes(slot.kind()))
                 .max().orElse(0L);
         byte[] bytes = ClassFile.of().build(self, cb -> {
@@ -141,16 +158,16 @@ final class DecoderGenerator {
                 code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, "JAVA_BYTE", layoutType("JAVA_BYTE")).lload(1);
                 code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(ConstantDescs.CD_byte, layoutType("JAVA_BYTE"), CD_long));
                 code.pop();
-                code.new_(recordDesc).dup();
+                code.ldc(CONSTRUCTOR_CONSTANT);
                 for (int i = 0; i < slots.size(); i++) {
                     code.loadLocal(TypeKind.from(params[i]), locals[i]);
                 }
-                code.invokespecial(recordDesc, INIT_NAME, constructorType);
+                code.invokevirtual(ConstantDescs.CD_MethodHandle, "invokeExact", constructorType);
                 code.areturn();
             });
         });
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING), true);
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING, constructor), true);
             Object decoder = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
             return (LongFunction<R>) decoder;
@@ -171,7 +188,10 @@ final class DecoderGenerator {
                 code.aload(0).getfield(self, "nested", CD_LONG_FUNCTIONS).loadConstant(slot.nestedIndex()).aaload();
                 readLong(code, at);
                 code.invokeinterface(CD_LONG_FUNCTION, "apply", MethodTypeDesc.of(CD_Object, CD_long));
-                code.checkcast(param).astore(local);
+                if (!param.equals(CD_Object)) {
+                    code.checkcast(param);
+                }
+                code.astore(local);
             }
             case FieldKinds.INLINE -> {
                 readLong(code, at);
@@ -219,6 +239,16 @@ final class DecoderGenerator {
                 code.storeLocal(TypeKind.from(param), local);
             }
         }
+    }
+
+    /**
+     * The type the decoder holds a component's value as: its own for primitives and
+     * {@code java.base} classes (strings, primitive and string arrays), else {@code Object},
+     * which the constructor handle casts back (records, record arrays and {@link Ref}, which the
+     * decoder's lookup may not see).
+     */
+    private static Class<?> erase(Class<?> type) {
+        return type.isPrimitive() || type.getModule() == Object.class.getModule() ? type : Object.class;
     }
 
     /** A slot word of the fixed part, by address. */

@@ -243,11 +243,12 @@ public final class Types {
      * @return the bound type
      * @throws TypeMismatchException    if the stored type of that name has other fields
      * @throws StoreStateException      if the type is new and this process cannot add types
-     * @throws IllegalArgumentException if the class is already bound under another name
+     * @throws IllegalArgumentException if the class is already bound under another name, or is not a record
      */
     @SuppressWarnings("unchecked")
     public synchronized <R extends Record> RecordType<R> register(Class<R> recordClass, String typeName,
                                                                   MethodHandles.Lookup lookup) {
+        Component.requireRecord(recordClass);
         RecordType<?> known = bound.get(recordClass);
         if (known != null) {
             if (!known.name().equals(typeName)) {

@@ -286,6 +286,8 @@ public final class Types {
             RecordType<?> type = bound.get(recordClass);
             if (type == null) {
                 type = types.get(recordClass);
+            } else {
+                ids.putIfAbsent(recordClass, type.typeId()); // bound by an earlier call: a new type's fields name its id
             }
             if (type != null) {
                 return type;

@@ -66,6 +66,27 @@ record Component(String name, Class<?> type, Shape shape, Class<?> target, int b
     }
 
     /**
+     * Checks that a class given to {@link Types#register} is a record that can be stored, before
+     * anything looks at its constructor or components (a raw {@code Class} lets any class through
+     * the {@code Class<R extends Record>} parameter).
+     *
+     * @param recordClass the class given
+     * @throws IllegalArgumentException naming the class and what it is, if it is not a record, or is {@link Ref}
+     */
+    static void requireRecord(Class<?> recordClass) {
+        if (recordClass == Ref.class) {
+            throw new IllegalArgumentException("cannot register " + Ref.class.getName() + ": it is how a record component"
+                    + " refers to a stored object, not a record to store");
+        }
+        if (!recordClass.isRecord()) {
+            String what = recordClass.isPrimitive() ? "a primitive type" : recordClass.isArray() ? "an array class"
+                    : recordClass.isInterface() ? "an interface" : recordClass.isEnum() ? "an enum" : "a class that is not a record";
+            throw new IllegalArgumentException("cannot register " + recordClass.getTypeName() + ": it is " + what
+                    + "; register takes record classes (store a string with writeString, an array with writeArray)");
+        }
+    }
+
+    /**
      * Analyses a record class's components.
      *
      * @param recordClass the record class

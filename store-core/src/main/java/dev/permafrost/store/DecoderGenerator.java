@@ -6,6 +6,7 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 
+import dev.permafrost.error.CorruptStoreException;
 import dev.permafrost.file.RawMemory;
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.FieldKinds;
@@ -24,6 +25,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -42,14 +45,21 @@ import java.util.function.LongFunction;
  * if the store was closed meanwhile (a closed store's range reads as zeros, see
  * {@link RawMemory}; {@code RecordType.read}, the one caller, keeps the store and so the range
  * reachable until the decode returns). Strings and arrays are copied by address too, each after a bounds check of the
- * place its slot gives (a damaged slot throws, it never reads outside the mapping); strings
+ * place its slot gives (a damaged slot throws {@link CorruptStoreException} naming the file, the object and the
+ * field, from that same check's exception handler; it never reads outside the mapping); strings
  * through {@link Utf8#decode}, whose ASCII path is what makes the decoder faster than a
  * hand-written {@code new String(bytes, UTF_8)}.
  *
- * <p>The generated class uses only {@code java.base}, its class data ({@link RawMemory#EVERYWHERE}
- * and a method handle to {@link Utf8#decode}) and the nested decoders it is given
- * (one {@link LongFunction} per reference field, which maps a reference to its heap value), so
- * it can live in the record's own package, with the record's access.
+ * <p>The generated class names only {@code java.base} classes: not the record, not its
+ * component records, not {@link Ref}. It reaches them through its class data
+ * ({@link RawMemory#EVERYWHERE}, a method handle to {@link Utf8#decode}, and the record's
+ * canonical constructor as a method handle whose reference parameters outside {@code java.base}
+ * are erased to {@code Object}) and through the nested decoders it is given (one
+ * {@link LongFunction} per reference field, which maps a reference to its heap value). So the
+ * lookup it is defined in need not see the record's class loader: a public record of a plugin's
+ * loader, a fat jar's or the source launcher's decodes through the store's own lookup. The
+ * constructor handle is a constant of the class, which the JIT inlines like
+ * {@code new R(...)}.
  */
 final class DecoderGenerator {
     private static final ClassDesc CD_MEMORY_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
@@ -58,23 +68,38 @@ final class DecoderGenerator {
     private static final ClassDesc CD_LONG_FUNCTIONS = CD_LONG_FUNCTION.arrayType();
     private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.util.Objects");
     private static final ClassDesc CD_VAR_HANDLE = ClassDesc.of("java.lang.invoke.VarHandle");
+    private static final ClassDesc CD_INDEX_OUT_OF_BOUNDS = ClassDesc.of("java.lang.IndexOutOfBoundsException");
     private static final int MEMORY_LOCAL = 3;
     private static final int EVERYWHERE_LOCAL = 4;
     private static final int ADDRESS_LOCAL = 5;
     private static final int FIRST_VALUE_LOCAL = 7;
-    /** The hidden class's class data: {@link RawMemory#EVERYWHERE}, then {@link #DECODE_STRING}. */
+    /**
+     * The hidden class's class data: {@link RawMemory#EVERYWHERE}, {@link #DECODE_STRING}, the record's canonical
+     * constructor, and {@link #CORRUPT_SLOT} bound to the store and the type.
+     */
     private static final DynamicConstantDesc<MemorySegment> EVERYWHERE_CONSTANT =
             DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_MEMORY_SEGMENT, 0);
     private static final DynamicConstantDesc<MethodHandle> DECODE_STRING_CONSTANT =
             DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, ConstantDescs.CD_MethodHandle, 1);
+    private static final DynamicConstantDesc<MethodHandle> CONSTRUCTOR_CONSTANT =
+            DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, ConstantDescs.CD_MethodHandle, 2);
+    private static final DynamicConstantDesc<MethodHandle> CORRUPT_SLOT_CONSTANT =
+            DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, ConstantDescs.CD_MethodHandle, 3);
+    private static final MethodTypeDesc CORRUPT_SLOT_TYPE = MethodTypeDesc.of(ClassDesc.of("java.lang.RuntimeException"),
+            CD_INDEX_OUT_OF_BOUNDS, CD_long, CD_long, ConstantDescs.CD_int);
     private static final MethodTypeDesc DECODE_STRING_TYPE = MethodTypeDesc.of(CD_String, CD_MEMORY_SEGMENT, CD_long, ConstantDescs.CD_int, ConstantDescs.CD_boolean);
     /** {@link Utf8#decode}, which the generated class cannot name (it lives in the record's package): a constant the JIT inlines. */
     private static final MethodHandle DECODE_STRING;
+    /** {@link #corruptSlot(Path, String, String[], long, IndexOutOfBoundsException, long, long, int)}: the exception handler of each inline slot's bounds check. */
+    private static final MethodHandle CORRUPT_SLOT;
 
     static {
         try {
             DECODE_STRING = MethodHandles.lookup().findStatic(Utf8.class, "decode",
                     MethodType.methodType(String.class, MemorySegment.class, long.class, int.class, boolean.class));
+            CORRUPT_SLOT = MethodHandles.lookup().findStatic(DecoderGenerator.class, "corruptSlot",
+                    MethodType.methodType(RuntimeException.class, Path.class, String.class, String[].class, long.class,
+                            IndexOutOfBoundsException.class, long.class, long.class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,29 +108,41 @@ final class DecoderGenerator {
     private DecoderGenerator() {
     }
 
-    /** A component to decode: where its field is and what it holds. */
-    record Slot(Class<?> javaType, int kind, long objectRelativeOffset, int inlineTypeId, int nestedIndex) {
+    /** A component to decode: its name, where its field is and what it holds. */
+    record Slot(String name, Class<?> javaType, int kind, long objectRelativeOffset, int inlineTypeId, int nestedIndex) {
     }
 
     /**
      * Generates and instantiates a decoder.
      *
-     * @param lookup      a full-privilege lookup in a package that can access the record's constructor
+     * @param lookup      a full-privilege lookup that can access the record's constructor (its loader need
+     *                    not see the record: the decoder names no class outside {@code java.base})
      * @param recordClass the record class
      * @param slots       its components, in canonical constructor order
      * @param memory      the store's memory
      * @param nested      decoders for reference fields, indexed by {@link Slot#nestedIndex}
+     * @param file        the store file, for the error of a damaged slot
+     * @param typeName    the stored type's name, likewise
      * @param <R>         the record type
      * @return a function from an object's offset to a new heap record
      */
     @SuppressWarnings("unchecked")
     static <R> LongFunction<R> generate(MethodHandles.Lookup lookup, Class<R> recordClass, List<Slot> slots,
-                                        MemorySegment memory, LongFunction<?>[] nested) {
+                                        MemorySegment memory, LongFunction<?>[] nested, Path file, String typeName) {
         String pkg = lookup.lookupClass().getPackageName();
         ClassDesc self = ClassDesc.of((pkg.isEmpty() ? "" : pkg + ".") + "PermafrostDecoder");
-        ClassDesc recordDesc = recordClass.describeConstable().orElseThrow();
-        ClassDesc[] params = slots.stream().map(s -> s.javaType().describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
-        MethodTypeDesc constructorType = MethodTypeDesc.of(CD_void, params);
+        Class<?>[] erased = slots.stream().map(slot -> erase(slot.javaType())).toArray(Class<?>[]::new);
+        ClassDesc[] params = Arrays.stream(erased).map(c -> c.describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
+        MethodTypeDesc constructorType = MethodTypeDesc.of(CD_Object, params);
+        MethodHandle constructor;
+        try {
+            constructor = lookup.findConstructor(recordClass, MethodType.methodType(void.class,
+                    slots.stream().map(Slot::javaType).toArray(Class<?>[]::new))).asType(MethodType.methodType(Object.class, erased));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the canonical constructor of " + recordClass.getName() + ": " + e, e);
+        }
+        MethodHandle corruptSlot = MethodHandles.insertArguments(CORRUPT_SLOT, 0, file, typeName,
+                slots.stream().map(Slot::name).toArray(String[]::new), memory.byteSize());
         long fixedEnd = slots.stream().mapToLong(slot -> slot.objectRelativeOffset() + fixedBytes(slot.kind()))
                 .max().orElse(0L);
         byte[] bytes = ClassFile.of().build(self, cb -> {
@@ -134,23 +171,23 @@ final class DecoderGenerator {
                 }
                 int scratch = next;
                 for (int i = 0; i < slots.size(); i++) {
-                    emitRead(code, self, slots.get(i), params[i], locals[i], scratch, memory.address(), memory.byteSize());
+                    emitRead(code, self, slots.get(i), i, params[i], locals[i], scratch, memory.address(), memory.byteSize());
                 }
                 // closed meanwhile? the fence keeps this check after every read above; the read throws if so
                 code.invokestatic(CD_VAR_HANDLE, "acquireFence", MethodTypeDesc.of(CD_void));
                 code.aload(MEMORY_LOCAL).getstatic(CD_VALUE_LAYOUT, "JAVA_BYTE", layoutType("JAVA_BYTE")).lload(1);
                 code.invokeinterface(CD_MEMORY_SEGMENT, "get", MethodTypeDesc.of(ConstantDescs.CD_byte, layoutType("JAVA_BYTE"), CD_long));
                 code.pop();
-                code.new_(recordDesc).dup();
+                code.ldc(CONSTRUCTOR_CONSTANT);
                 for (int i = 0; i < slots.size(); i++) {
                     code.loadLocal(TypeKind.from(params[i]), locals[i]);
                 }
-                code.invokespecial(recordDesc, INIT_NAME, constructorType);
+                code.invokevirtual(ConstantDescs.CD_MethodHandle, "invokeExact", constructorType);
                 code.areturn();
             });
         });
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING), true);
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING, constructor, corruptSlot), true);
             Object decoder = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
             return (LongFunction<R>) decoder;
@@ -162,8 +199,8 @@ final class DecoderGenerator {
     }
 
     /** Leaves the component's value in its local. Locals: 1-2 the object offset, 3 the memory, 4 {@link RawMemory#EVERYWHERE}, 5-6 the object's address;
-     * from {@code scratch}: the slot word (2), the count, the array, the bytes' offset (2). */
-    private static void emitRead(CodeBuilder code, ClassDesc self, Slot slot, ClassDesc param, int local, int scratch,
+     * from {@code scratch}: the slot word (2), the count, the array, the bytes' offset (2), a caught exception. */
+    private static void emitRead(CodeBuilder code, ClassDesc self, Slot slot, int index, ClassDesc param, int local, int scratch,
                                  long mappingAddress, long mappedBytes) {
         long at = slot.objectRelativeOffset();
         switch (slot.kind()) {
@@ -171,7 +208,10 @@ final class DecoderGenerator {
                 code.aload(0).getfield(self, "nested", CD_LONG_FUNCTIONS).loadConstant(slot.nestedIndex()).aaload();
                 readLong(code, at);
                 code.invokeinterface(CD_LONG_FUNCTION, "apply", MethodTypeDesc.of(CD_Object, CD_long));
-                code.checkcast(param).astore(local);
+                if (!param.equals(CD_Object)) {
+                    code.checkcast(param);
+                }
+                code.astore(local);
             }
             case FieldKinds.INLINE -> {
                 readLong(code, at);
@@ -188,7 +228,22 @@ final class DecoderGenerator {
                 code.lload(1).loadConstant((long) ObjectHeaderDescriptor.LENGTH).ladd();
                 code.lload(scratch).loadConstant(32).lushr().ladd().lstore(scratch + 4);
                 code.lload(scratch + 4).iload(scratch + 2).i2l().loadConstant(shift).lshl().loadConstant(mappedBytes);
+                Label checkStart = code.newLabel();
+                Label checkEnd = code.newLabel();
+                Label outside = code.newLabel();
+                Label inside = code.newLabel();
+                code.labelBinding(checkStart);
                 code.invokestatic(CD_OBJECTS, "checkFromIndexSize", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long)).pop2();
+                code.labelBinding(checkEnd);
+                code.goto_(inside);
+                // the check failed: throw corruptSlot(exception, object, slot word, index), off the decoding path
+                code.labelBinding(outside);
+                code.astore(scratch + 6);
+                code.ldc(CORRUPT_SLOT_CONSTANT).aload(scratch + 6).lload(1).lload(scratch).loadConstant(index);
+                code.invokevirtual(ConstantDescs.CD_MethodHandle, "invokeExact", CORRUPT_SLOT_TYPE);
+                code.athrow();
+                code.exceptionCatch(checkStart, checkEnd, outside, CD_INDEX_OUT_OF_BOUNDS);
+                code.labelBinding(inside);
                 if (slot.inlineTypeId() == TypeIds.STRING) {
                     // Utf8.decode(EVERYWHERE, mapping + from, count, slot has INLINE_ASCII)
                     code.ldc(DECODE_STRING_CONSTANT).aload(EVERYWHERE_LOCAL);
@@ -219,6 +274,43 @@ final class DecoderGenerator {
                 code.storeLocal(TypeKind.from(param), local);
             }
         }
+    }
+
+    /**
+     * The error of an inline slot (a string's or a primitive array's) whose place runs outside the mapping: what
+     * the one bounds check per inline value throws, in a decoder and in {@link StringField}.
+     *
+     * @param file         the store file
+     * @param typeName     the stored type's name
+     * @param fieldName    the field's name
+     * @param mappedBytes  the mapping's size, bytes
+     * @param objectOffset the object's offset
+     * @param slot         the slot word found
+     * @param cause        what the bounds check threw
+     * @return the exception, to throw
+     */
+    static CorruptStoreException corruptSlot(Path file, String typeName, String fieldName, long mappedBytes,
+                                             long objectOffset, long slot, IndexOutOfBoundsException cause) {
+        return new CorruptStoreException(file, objectOffset, "field '" + fieldName + "' of a '" + typeName
+                + "' has inline slot 0x" + Long.toHexString(slot) + ", which places " + StructDescriptor.inlineLength(slot)
+                + " bytes at payload offset " + StructDescriptor.inlineOffset(slot) + ": outside the " + mappedBytes
+                + " mapped bytes", cause);
+    }
+
+    /** {@link #corruptSlot(Path, String, String, long, long, long, IndexOutOfBoundsException)} for a decoder's slot {@code index}. */
+    private static RuntimeException corruptSlot(Path file, String typeName, String[] fieldNames, long mappedBytes,
+                                                IndexOutOfBoundsException cause, long objectOffset, long slot, int index) {
+        return corruptSlot(file, typeName, fieldNames[index], mappedBytes, objectOffset, slot, cause);
+    }
+
+    /**
+     * The type the decoder holds a component's value as: its own for primitives and
+     * {@code java.base} classes (strings, primitive and string arrays), else {@code Object},
+     * which the constructor handle casts back (records, record arrays and {@link Ref}, which the
+     * decoder's lookup may not see).
+     */
+    private static Class<?> erase(Class<?> type) {
+        return type.isPrimitive() || type.getModule() == Object.class.getModule() ? type : Object.class;
     }
 
     /** A slot word of the fixed part, by address. */

@@ -79,7 +79,7 @@ public final class RecordType<R extends Record> {
                 nestedIndex = nested.size();
                 nested.add(nestedDecoder(c, referenced[i]));
             }
-            slots.add(new DecoderGenerator.Slot(c.type(), field.kind(), ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset(),
+            slots.add(new DecoderGenerator.Slot(c.name(), c.type(), field.kind(), ObjectHeaderDescriptor.LENGTH + (long) field.payloadOffset(),
                     field.referencedTypeId(), nestedIndex));
         }
         this.slots = slots;
@@ -332,7 +332,7 @@ public final class RecordType<R extends Record> {
 
     private synchronized LongFunction<R> generateDecoder() {
         if (decoder == null) {
-            decoder = DecoderGenerator.generate(lookup, recordClass, slots, memory, nestedDecoders);
+            decoder = DecoderGenerator.generate(lookup, recordClass, slots, memory, nestedDecoders, types.space().file, name());
         }
         return decoder;
     }
@@ -382,7 +382,7 @@ public final class RecordType<R extends Record> {
         if (layout.field(fieldName).referencedTypeId() != TypeIds.STRING) {
             throw new IllegalArgumentException("field '" + fieldName + "' of " + name() + " is not a string");
         }
-        return new StringField(this, memory, offset, fieldName);
+        return new StringField(this, memory, offset, fieldName, types.space().file, name());
     }
 
     /**

@@ -1,27 +1,35 @@
 package dev.permafrost.store;
 
+import dev.permafrost.error.CorruptStoreException;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.StructDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Zero-copy access to one string field of a stored type (an {@link FieldKind#INLINE} field whose
  * UTF-8 bytes live in the object's tail). {@link #contentEquals} compares with a Java string
  * without allocating. As with every accessor, the offset given must be an object of the
- * accessor's type; the header is not read.
+ * accessor's type; the header is not read. A damaged slot (one whose bytes would lie outside the
+ * mapping) throws {@link CorruptStoreException}, naming the file, the object and the field.
  */
 public final class StringField {
     private final RecordType<?> type;
     private final MemorySegment memory;
     private final long slotOffset;
     private final String name;
+    private final Path file;
+    private final String typeName;
 
-    StringField(RecordType<?> type, MemorySegment memory, long slotOffset, String name) {
+    StringField(RecordType<?> type, MemorySegment memory, long slotOffset, String name, Path file, String typeName) {
         this.type = type;
         this.memory = memory;
         this.slotOffset = slotOffset;
         this.name = name;
+        this.file = file;
+        this.typeName = typeName;
     }
 
     /**
@@ -29,6 +37,7 @@ public final class StringField {
      *
      * @param objectOffset an object of the accessor's type
      * @return the string, or {@code null}
+     * @throws CorruptStoreException if the field's slot places its bytes outside the mapping
      */
     public String get(long objectOffset) {
         long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
@@ -44,6 +53,7 @@ public final class StringField {
      * @param objectOffset an object of the accessor's type
      * @param s            the string to compare with, or {@code null}
      * @return whether the field holds exactly that string ({@code null} equals only {@code null})
+     * @throws CorruptStoreException if the field's slot places its bytes outside the mapping
      */
     public boolean contentEquals(long objectOffset, String s) {
         long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
@@ -58,6 +68,7 @@ public final class StringField {
      *
      * @param objectOffset an object of the accessor's type
      * @return the bytes, or {@code null} if the field is null
+     * @throws CorruptStoreException if the field's slot places its bytes outside the mapping
      */
     public MemorySegment bytes(long objectOffset) {
         long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
@@ -133,7 +144,13 @@ public final class StringField {
         return name;
     }
 
-    private static long bytesOffset(long objectOffset, long slot) {
-        return objectOffset + ObjectHeaderDescriptor.LENGTH + StructDescriptor.inlineOffset(slot);
+    /** Where the slot's bytes are: the one bounds check per string, before anything reads or allocates them. */
+    private long bytesOffset(long objectOffset, long slot) {
+        long at = objectOffset + ObjectHeaderDescriptor.LENGTH + StructDescriptor.inlineOffset(slot);
+        try {
+            return Objects.checkFromIndexSize(at, StructDescriptor.inlineLength(slot), memory.byteSize());
+        } catch (IndexOutOfBoundsException e) {
+            throw DecoderGenerator.corruptSlot(file, typeName, name, memory.byteSize(), objectOffset, slot, e);
+        }
     }
 }

@@ -127,6 +127,7 @@ public final class Types {
         if (recordClass == null || typeName == null) {
             throw new NullPointerException("register needs a record class and a type name, found " + recordClass + " and " + typeName);
         }
+        Component.requireRecord(recordClass);
         return table.register(recordClass, typeName, lookup);
     }
 

@@ -1,20 +1,16 @@
 package dev.permafrost.file;
 
-import dev.permafrost.error.CorruptStoreException;
-import dev.permafrost.error.IncompatibleVersionException;
-import dev.permafrost.error.NotAStoreException;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.StoreAccessException;
 import dev.permafrost.error.StoreFullException;
 import dev.permafrost.error.StoreLockedException;
 import dev.permafrost.error.StoreNotCleanException;
 import dev.permafrost.error.StoreStateException;
-import dev.permafrost.error.TruncatedStoreException;
-import dev.permafrost.layout.Checksums;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.StoreHeaders;
 import dev.permafrost.layout.SuperblockDescriptor;
 import dev.permafrost.layout.SuperblockDescriptor.Superblock;
 import dev.permafrost.os.Posix;
@@ -23,7 +19,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -32,9 +27,11 @@ import java.util.Set;
 /**
  * One store file: its descriptor, its lock, its validated header and its one mapping.
  *
- * <p>Validation happens here, once, before anything is mapped: the superblock and both
- * commit slots are read with {@code pread}, checked against each other and against the
- * file's length, and only then is the file mapped, never past its end.
+ * <p>Validation happens once, before anything is mapped: the superblock and both commit slots
+ * are read with {@code pread} and checked against each other and against the file's length by
+ * {@link StoreHeaders#validate} (the validator the heap-dump CLI uses too), a store whose newest
+ * commit a newer format wrote is refused ({@link StoreHeaders.Headers#checkNewestCommitIsReadable}),
+ * and only then is the file mapped, never past its end.
  *
  * <p>Locking: an owner holds an exclusive {@code flock}, every other opener a shared one, so
  * workers never map a store an owner is writing, and an owner never opens a store workers
@@ -191,11 +188,9 @@ public final class StoreFile {
         try {
             boolean locked = lock(fd, owner && !writeDenied);
             long length = Posix.length(fd);
-            Superblock superblock;
-            CommitSlot slot;
+            StoreHeaders.Headers headers;
             try {
-                superblock = readSuperblock(path, fd, length);
-                slot = readNewestSlot(path, fd, superblock);
+                headers = readHeaders(path, fd, length);
             } catch (PermafrostException e) {
                 if (locked) {
                     throw e;
@@ -205,6 +200,8 @@ public final class StoreFile {
                 throw new StoreLockedException(path, PermafrostException.NO_OFFSET, "another process holds the store's lock"
                         + " and the file did not validate while it did (" + e.getMessage() + ")", e);
             }
+            Superblock superblock = headers.superblock();
+            CommitSlot slot = headers.committed();
             if (owner && slot.isFrozen()) {
                 throw new StoreStateException(path, PermafrostException.NO_OFFSET,
                         "the store is frozen and immutable: open it copy-on-write or read-only, not as owner");
@@ -217,7 +214,6 @@ public final class StoreFile {
                         ? "another process has the store open (an owner, or copy-on-write or read-only openers)"
                         : "its owner has the store open; copy-on-write and read-only openers need a store no owner holds");
             }
-            checkLength(path, superblock, slot, length);
             if (!slot.isClean()) {
                 throw new StoreNotCleanException(path, CommitSlotDescriptor.slotOffset(slot.generation()),
                         "the store was not closed cleanly: its owner died after commit generation " + slot.generation()
@@ -428,113 +424,14 @@ public final class StoreFile {
         }
     }
 
-    private static Superblock readSuperblock(Path path, int fd, long length) throws PosixException {
-        if (length == 0) {
-            throw new NotAStoreException(path, PermafrostException.NO_OFFSET, "empty file, not a Permafrost store");
-        }
+    /** Reads the fixed pages ({@code pread}, nothing mapped) and validates them against the length. */
+    private static StoreHeaders.Headers readHeaders(Path path, int fd, long length) throws PosixException {
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment page = scratch.allocate(StoreFormat.PAGE_SIZE);
-            long read = Posix.pread(fd, page, 0);
-            if (read < SuperblockDescriptor.LENGTH) {
-                byte[] magic = "PRMFROST".getBytes(StandardCharsets.US_ASCII);
-                boolean prefix = true;
-                for (int i = 0; i < Math.min(read, magic.length); i++) {
-                    prefix &= page.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == magic[i];
-                }
-                if (!prefix) {
-                    throw new NotAStoreException(path, 0, "not a Permafrost store: no \"PRMFROST\" magic in its " + length + " bytes");
-                }
-                throw new TruncatedStoreException(path, read, "truncated: the file is " + length
-                        + " bytes, shorter than the " + SuperblockDescriptor.LENGTH + "-byte superblock");
-            }
-            Superblock superblock = SuperblockDescriptor.decode(page, path);
-            if (length < StoreFormat.HEAP_START_OFFSET) {
-                throw new TruncatedStoreException(path, length, "truncated: the file is " + length
-                        + " bytes, shorter than the superblock and commit slots (" + StoreFormat.HEAP_START_OFFSET + " bytes)");
-            }
-            return superblock;
-        }
-    }
-
-    private static CommitSlot readNewestSlot(Path path, int fd, Superblock superblock) throws PosixException {
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment page = scratch.allocate(CommitSlotDescriptor.LENGTH);
-            Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
-            CommitSlot a = inItsSlot(decodeSlot(path, page, StoreFormat.COMMIT_SLOT_0_OFFSET), StoreFormat.COMMIT_SLOT_0_OFFSET);
-            Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot b = inItsSlot(decodeSlot(path, page, StoreFormat.COMMIT_SLOT_1_OFFSET), StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot newest = CommitSlotDescriptor.newest(a, b);
-            if (newest == null) {
-                throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
-                        "neither commit slot is valid (bad magic or checksum in both)");
-            }
-            validateSlot(path, superblock, newest);
-            return newest;
-        }
-    }
-
-    /** A slot holding a generation that belongs in the other slot was not written by a commit: invalid. */
-    private static CommitSlot inItsSlot(CommitSlot slot, long slotOffset) {
-        return slot != null && CommitSlotDescriptor.slotOffset(slot.generation()) == slotOffset ? slot : null;
-    }
-
-    /**
-     * Decodes a slot; null if it was never written or is torn (bad magic or checksum). A slot
-     * that is intact but that this build cannot read (flags or a class count from a newer
-     * format) is refused: falling back to the older slot would roll the store back, and an
-     * owner would then overwrite the newer commit.
-     */
-    private static CommitSlot decodeSlot(Path path, MemorySegment page, long slotOffset) {
-        CommitSlot slot = CommitSlotDescriptor.decodeIfValid(page);
-        if (slot == null && page.get(StoreFormat.LONG, CommitSlotDescriptor.MAGIC_OFFSET) == CommitSlotDescriptor.MAGIC
-                && page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) > 0
-                && page.get(StoreFormat.INT, CommitSlotDescriptor.CHECKSUM_OFFSET)
-                        == Checksums.crc32c(page, 0, CommitSlotDescriptor.CHECKSUM_OFFSET)) {
-            throw new IncompatibleVersionException(path, slotOffset + CommitSlotDescriptor.FLAGS_OFFSET, "commit generation "
-                    + page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) + " has flags 0x"
-                    + Integer.toHexString(page.get(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET)) + " and "
-                    + page.get(StoreFormat.INT, CommitSlotDescriptor.CLASS_COUNT_OFFSET) + " size classes; this build knows flags 0x"
-                    + Integer.toHexString(CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN) + " and "
-                    + SizeClasses.COUNT + " size classes (a newer format wrote it)");
-        }
-        return slot;
-    }
-
-    private static void validateSlot(Path path, Superblock superblock, CommitSlot slot) {
-        long at = CommitSlotDescriptor.slotOffset(slot.generation());
-        long bump = slot.bumpOffset();
-        if (bump < superblock.heapStartOffset() || bump > superblock.capacityBytes() || bump % StoreFormat.OBJECT_ALIGNMENT != 0) {
-            throw new CorruptStoreException(path, at + CommitSlotDescriptor.BUMP_OFFSET, "bump offset 0x" + Long.toHexString(bump)
-                    + " is not a 16-aligned offset between the heap start and the capacity 0x" + Long.toHexString(superblock.capacityBytes()));
-        }
-        if (slot.isFrozen() && slot.frozenBoundaryOffset() != StoreFormat.alignToPage(bump)) {
-            throw new CorruptStoreException(path, at + CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET, "frozen boundary 0x"
-                    + Long.toHexString(slot.frozenBoundaryOffset()) + " is not the page above the bump offset 0x" + Long.toHexString(bump));
-        }
-        checkReference(path, at + CommitSlotDescriptor.TYPE_TABLE_OFFSET, slot.typeTableOffset(), superblock, bump);
-        checkReference(path, at + CommitSlotDescriptor.ROOT_TABLE_OFFSET, slot.rootTableOffset(), superblock, bump);
-        for (int c = 0; c < SizeClasses.COUNT; c++) {
-            checkReference(path, at + CommitSlotDescriptor.FREE_HEADS_OFFSET + 8L * c, slot.freeHeads()[c], superblock, bump);
-        }
-    }
-
-    private static void checkReference(Path path, long fieldOffset, long reference, Superblock superblock, long bump) {
-        if (reference != StoreFormat.NULL_REFERENCE
-                && (reference < superblock.heapStartOffset() || reference >= bump || reference % StoreFormat.OBJECT_ALIGNMENT != 0)) {
-            throw new CorruptStoreException(path, fieldOffset, "reference 0x" + Long.toHexString(reference)
-                    + " is not a 16-aligned offset inside the heap [0x" + Long.toHexString(superblock.heapStartOffset())
-                    + ", 0x" + Long.toHexString(bump) + ")");
-        }
-    }
-
-    private static void checkLength(Path path, Superblock superblock, CommitSlot slot, long length) {
-        long expected = slot.isFrozen() ? slot.frozenBoundaryOffset() : superblock.capacityBytes();
-        String what = slot.isFrozen() ? "its frozen boundary" : "its capacity";
-        if (length < expected) {
-            throw new TruncatedStoreException(path, length, "truncated: the file is " + length + " bytes, " + what + " is " + expected);
-        }
-        if (length > expected && !slot.isFrozen()) { // a frozen file longer than its boundary: freeze died before trimming; map the boundary only
-            throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what + " (" + expected + ")");
+            MemorySegment head = scratch.allocate(StoreHeaders.LENGTH);
+            long read = length == 0 ? 0 : Posix.pread(fd, head, 0);
+            StoreHeaders.Headers headers = StoreHeaders.validate(head.asSlice(0, read), length, path);
+            headers.checkNewestCommitIsReadable();
+            return headers;
         }
     }
 

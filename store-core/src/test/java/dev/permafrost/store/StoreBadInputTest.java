@@ -409,6 +409,21 @@ class StoreBadInputTest {
     }
 
     @Test
+    void aNewerFormatSlotThatALaterCommitSupersededDoesNotStopTheStoreOpening() {
+        // a rolling downgrade: the newer build's commit is older than the newest one, which this build reads
+        Path path = cleanStore(); // slot 0: generation 2, clean; slot 1: generation 1
+        StoreFiles.patchSlot(path, StoreFormat.COMMIT_SLOT_1_OFFSET, true,
+                page -> page.set(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET, 1 << 5));
+        try (Store store = Store.open(path, OpenMode.READ_ONLY)) {
+            assertThat(store.stats().liveObjects()).isEqualTo(1);
+        }
+        try (Store store = Store.open(path, OpenMode.OWNER)) { // commits generation 3 over the superseded slot
+            assertThat(store.stats().liveObjects()).isEqualTo(1);
+        }
+        assertThat(StoreFiles.slot(path, StoreFormat.COMMIT_SLOT_1_OFFSET).generation()).isEqualTo(3);
+    }
+
+    @Test
     void aFrozenSlotWhoseBoundaryIsNotThePageAboveItsBumpOffsetIsCorrupt() {
         Path path = frozenStore();
         path.toFile().setWritable(true);

@@ -21,8 +21,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One store file: its descriptor, its lock, its validated header and its one mapping.
@@ -36,7 +38,9 @@ import java.util.Set;
  * <p>Locking: an owner holds an exclusive {@code flock}, every other opener a shared one, so
  * workers never map a store an owner is writing, and an owner never opens a store workers
  * have mapped. The kernel drops the lock when the process dies, which is how a dead owner
- * is told from a live one.
+ * is told from a live one. {@code flock} refuses a second lock in the same process too (each
+ * open has its own), so a second owner in one JVM is refused; the files this process has open
+ * are kept so that the refusal says it is this process, not another.
  *
  * <p>Mapping: one contiguous range for the life of the store. The owner maps the file
  * shared. A copy-on-write opener maps anonymous private memory for the whole range and the
@@ -78,6 +82,14 @@ public final class StoreFile {
     /** Unmaps the address ranges of closed files once nothing can reach them. */
     private static final Cleaner RANGES = Cleaner.create();
 
+    /**
+     * The files this process has open, from a successful open or create until close: whom a
+     * refused {@code flock} met, when it is this process ({@code flock} refuses a second lock of
+     * one file in one process as it refuses another process's). Only ever read to word a refusal;
+     * the lock alone decides who gets in.
+     */
+    private static final Set<StoreFile> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
+
     private final Path path;
     private final int fd;
     private final Superblock superblock;
@@ -86,8 +98,10 @@ public final class StoreFile {
     private final Arena arena;
     private final MemorySegment memory;
     private final Range range;
+    /** The file's identity (device and inode, {@link BasicFileAttributes#fileKey}), or {@code null} if unknown. */
+    private final Object fileKey;
     private CommitSlot committed;
-    private Access access;
+    private volatile Access access;
 
     private StoreFile(Path path, int fd, Access access, Superblock superblock, CommitSlot committed, long address,
                       long mappedBytes) {
@@ -100,6 +114,7 @@ public final class StoreFile {
         this.mappedBytes = mappedBytes;
         this.arena = Arena.ofShared();
         this.range = new Range(address, mappedBytes);
+        this.fileKey = fileKey(path);
         RANGES.register(this, range);
         MemorySegment mapped = MemorySegment.ofAddress(address).reinterpret(mappedBytes, arena, segment -> retire());
         this.memory = access == Access.READ_ONLY ? mapped.asReadOnly() : mapped;
@@ -137,6 +152,7 @@ public final class StoreFile {
                     new long[SizeClasses.COUNT]);
             StoreFile file = new StoreFile(path, fd, Access.OWNER, superblock, first, address, capacityBytes);
             file.writeFirstSlot(first);
+            OPEN_IN_THIS_PROCESS.add(file);
             return file;
         } catch (PosixException e) {
             Posix.close(fd);
@@ -197,8 +213,9 @@ public final class StoreFile {
                 }
                 // another process holds the lock and may be writing the file right now (an owner
                 // creating it or committing): what was read is no verdict on the file
-                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, "another process holds the store's lock"
-                        + " and the file did not validate while it did (" + e.getMessage() + ")", e);
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, (heldInThisProcess(path) != null
+                        ? "this process" : "another process") + " holds the store's lock and the file did not validate"
+                        + " while it did (" + e.getMessage() + ")", e);
             }
             Superblock superblock = headers.superblock();
             CommitSlot slot = headers.committed();
@@ -210,9 +227,7 @@ public final class StoreFile {
                 throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "cannot open the store as owner: no permission to write the file");
             }
             if (!locked) {
-                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, owner
-                        ? "another process has the store open (an owner, or copy-on-write or read-only openers)"
-                        : "its owner has the store open; copy-on-write and read-only openers need a store no owner holds");
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, lockedBy(heldInThisProcess(path), owner));
             }
             if (!slot.isClean()) {
                 throw new StoreNotCleanException(path, CommitSlotDescriptor.slotOffset(slot.generation()),
@@ -228,6 +243,7 @@ public final class StoreFile {
             if (owner) {
                 file.writeFirstSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
             }
+            OPEN_IN_THIS_PROCESS.add(file);
             return file;
         } catch (PosixException e) {
             Posix.close(fd);
@@ -343,6 +359,7 @@ public final class StoreFile {
             arena.close();
         } finally {
             Posix.close(fd);
+            OPEN_IN_THIS_PROCESS.remove(this); // after the lock went: while it is held, it is found
         }
     }
 
@@ -421,6 +438,43 @@ public final class StoreFile {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /** Why a lock was refused: by this process (a second {@code Store} on the file in this JVM) or by another. */
+    private static String lockedBy(StoreFile inThisProcess, boolean owner) {
+        if (inThisProcess == null) {
+            return owner ? "another process has the store open (an owner, or copy-on-write or read-only openers)"
+                    : "its owner has the store open; copy-on-write and read-only openers need a store no owner holds";
+        }
+        if (inThisProcess.access == Access.OWNER) {
+            return owner ? "this process already has the store open as owner; a second owner is refused (use the open store)"
+                    : "this process has the store open as owner; copy-on-write and read-only openers need a store no owner holds";
+        }
+        return "this process has the store open copy-on-write or read-only (other processes may too); an owner needs a"
+                + " store nobody else has open";
+    }
+
+    /** {@return a file of this process open on the same file as {@code path}, or {@code null}} */
+    private static StoreFile heldInThisProcess(Path path) {
+        Object key = fileKey(path);
+        if (key == null) {
+            return null;
+        }
+        for (StoreFile file : OPEN_IN_THIS_PROCESS) {
+            if (key.equals(file.fileKey)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    /** {@return the file's identity (device and inode on Linux), or {@code null} if it cannot be read} */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
         }
     }
 

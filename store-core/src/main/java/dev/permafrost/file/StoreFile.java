@@ -1,20 +1,16 @@
 package dev.permafrost.file;
 
-import dev.permafrost.error.CorruptStoreException;
-import dev.permafrost.error.IncompatibleVersionException;
-import dev.permafrost.error.NotAStoreException;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.StoreAccessException;
 import dev.permafrost.error.StoreFullException;
 import dev.permafrost.error.StoreLockedException;
 import dev.permafrost.error.StoreNotCleanException;
 import dev.permafrost.error.StoreStateException;
-import dev.permafrost.error.TruncatedStoreException;
-import dev.permafrost.layout.Checksums;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.StoreHeaders;
 import dev.permafrost.layout.SuperblockDescriptor;
 import dev.permafrost.layout.SuperblockDescriptor.Superblock;
 import dev.permafrost.os.Posix;
@@ -23,23 +19,28 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One store file: its descriptor, its lock, its validated header and its one mapping.
  *
- * <p>Validation happens here, once, before anything is mapped: the superblock and both
- * commit slots are read with {@code pread}, checked against each other and against the
- * file's length, and only then is the file mapped, never past its end.
+ * <p>Validation happens once, before anything is mapped: the superblock and both commit slots
+ * are read with {@code pread} and checked against each other and against the file's length by
+ * {@link StoreHeaders#validate} (the validator the heap-dump CLI uses too), a store whose newest
+ * commit a newer format wrote is refused ({@link StoreHeaders.Headers#checkNewestCommitIsReadable}),
+ * and only then is the file mapped, never past its end.
  *
  * <p>Locking: an owner holds an exclusive {@code flock}, every other opener a shared one, so
  * workers never map a store an owner is writing, and an owner never opens a store workers
  * have mapped. The kernel drops the lock when the process dies, which is how a dead owner
- * is told from a live one.
+ * is told from a live one. {@code flock} refuses a second lock in the same process too (each
+ * open has its own), so a second owner in one JVM is refused; the files this process has open
+ * are kept so that the refusal says it is this process, not another.
  *
  * <p>Mapping: one contiguous range for the life of the store. The owner maps the file
  * shared. A copy-on-write opener maps anonymous private memory for the whole range and the
@@ -81,6 +82,14 @@ public final class StoreFile {
     /** Unmaps the address ranges of closed files once nothing can reach them. */
     private static final Cleaner RANGES = Cleaner.create();
 
+    /**
+     * The files this process has open, from a successful open or create until close: whom a
+     * refused {@code flock} met, when it is this process ({@code flock} refuses a second lock of
+     * one file in one process as it refuses another process's). Only ever read to word a refusal;
+     * the lock alone decides who gets in.
+     */
+    private static final Set<StoreFile> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
+
     private final Path path;
     private final int fd;
     private final Superblock superblock;
@@ -89,8 +98,10 @@ public final class StoreFile {
     private final Arena arena;
     private final MemorySegment memory;
     private final Range range;
+    /** The file's identity (device and inode, {@link BasicFileAttributes#fileKey}), or {@code null} if unknown. */
+    private final Object fileKey;
     private CommitSlot committed;
-    private Access access;
+    private volatile Access access;
 
     private StoreFile(Path path, int fd, Access access, Superblock superblock, CommitSlot committed, long address,
                       long mappedBytes) {
@@ -103,6 +114,7 @@ public final class StoreFile {
         this.mappedBytes = mappedBytes;
         this.arena = Arena.ofShared();
         this.range = new Range(address, mappedBytes);
+        this.fileKey = fileKey(path);
         RANGES.register(this, range);
         MemorySegment mapped = MemorySegment.ofAddress(address).reinterpret(mappedBytes, arena, segment -> retire());
         this.memory = access == Access.READ_ONLY ? mapped.asReadOnly() : mapped;
@@ -140,6 +152,7 @@ public final class StoreFile {
                     new long[SizeClasses.COUNT]);
             StoreFile file = new StoreFile(path, fd, Access.OWNER, superblock, first, address, capacityBytes);
             file.writeFirstSlot(first);
+            OPEN_IN_THIS_PROCESS.add(file);
             return file;
         } catch (PosixException e) {
             Posix.close(fd);
@@ -191,20 +204,21 @@ public final class StoreFile {
         try {
             boolean locked = lock(fd, owner && !writeDenied);
             long length = Posix.length(fd);
-            Superblock superblock;
-            CommitSlot slot;
+            StoreHeaders.Headers headers;
             try {
-                superblock = readSuperblock(path, fd, length);
-                slot = readNewestSlot(path, fd, superblock);
+                headers = readHeaders(path, fd, length);
             } catch (PermafrostException e) {
                 if (locked) {
                     throw e;
                 }
                 // another process holds the lock and may be writing the file right now (an owner
                 // creating it or committing): what was read is no verdict on the file
-                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, "another process holds the store's lock"
-                        + " and the file did not validate while it did (" + e.getMessage() + ")", e);
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, (heldInThisProcess(path) != null
+                        ? "this process" : "another process") + " holds the store's lock and the file did not validate"
+                        + " while it did (" + e.getMessage() + ")", e);
             }
+            Superblock superblock = headers.superblock();
+            CommitSlot slot = headers.committed();
             if (owner && slot.isFrozen()) {
                 throw new StoreStateException(path, PermafrostException.NO_OFFSET,
                         "the store is frozen and immutable: open it copy-on-write or read-only, not as owner");
@@ -213,11 +227,8 @@ public final class StoreFile {
                 throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "cannot open the store as owner: no permission to write the file");
             }
             if (!locked) {
-                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, owner
-                        ? "another process has the store open (an owner, or copy-on-write or read-only openers)"
-                        : "its owner has the store open; copy-on-write and read-only openers need a store no owner holds");
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, lockedBy(heldInThisProcess(path), owner));
             }
-            checkLength(path, superblock, slot, length);
             if (!slot.isClean()) {
                 throw new StoreNotCleanException(path, CommitSlotDescriptor.slotOffset(slot.generation()),
                         "the store was not closed cleanly: its owner died after commit generation " + slot.generation()
@@ -232,6 +243,7 @@ public final class StoreFile {
             if (owner) {
                 file.writeFirstSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
             }
+            OPEN_IN_THIS_PROCESS.add(file);
             return file;
         } catch (PosixException e) {
             Posix.close(fd);
@@ -347,6 +359,7 @@ public final class StoreFile {
             arena.close();
         } finally {
             Posix.close(fd);
+            OPEN_IN_THIS_PROCESS.remove(this); // after the lock went: while it is held, it is found
         }
     }
 
@@ -428,113 +441,51 @@ public final class StoreFile {
         }
     }
 
-    private static Superblock readSuperblock(Path path, int fd, long length) throws PosixException {
-        if (length == 0) {
-            throw new NotAStoreException(path, PermafrostException.NO_OFFSET, "empty file, not a Permafrost store");
+    /** Why a lock was refused: by this process (a second {@code Store} on the file in this JVM) or by another. */
+    private static String lockedBy(StoreFile inThisProcess, boolean owner) {
+        if (inThisProcess == null) {
+            return owner ? "another process has the store open (an owner, or copy-on-write or read-only openers)"
+                    : "its owner has the store open; copy-on-write and read-only openers need a store no owner holds";
         }
+        if (inThisProcess.access == Access.OWNER) {
+            return owner ? "this process already has the store open as owner; a second owner is refused (use the open store)"
+                    : "this process has the store open as owner; copy-on-write and read-only openers need a store no owner holds";
+        }
+        return "this process has the store open copy-on-write or read-only (other processes may too); an owner needs a"
+                + " store nobody else has open";
+    }
+
+    /** {@return a file of this process open on the same file as {@code path}, or {@code null}} */
+    private static StoreFile heldInThisProcess(Path path) {
+        Object key = fileKey(path);
+        if (key == null) {
+            return null;
+        }
+        for (StoreFile file : OPEN_IN_THIS_PROCESS) {
+            if (key.equals(file.fileKey)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    /** {@return the file's identity (device and inode on Linux), or {@code null} if it cannot be read} */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** Reads the fixed pages ({@code pread}, nothing mapped) and validates them against the length. */
+    private static StoreHeaders.Headers readHeaders(Path path, int fd, long length) throws PosixException {
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment page = scratch.allocate(StoreFormat.PAGE_SIZE);
-            long read = Posix.pread(fd, page, 0);
-            if (read < SuperblockDescriptor.LENGTH) {
-                byte[] magic = "PRMFROST".getBytes(StandardCharsets.US_ASCII);
-                boolean prefix = true;
-                for (int i = 0; i < Math.min(read, magic.length); i++) {
-                    prefix &= page.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == magic[i];
-                }
-                if (!prefix) {
-                    throw new NotAStoreException(path, 0, "not a Permafrost store: no \"PRMFROST\" magic in its " + length + " bytes");
-                }
-                throw new TruncatedStoreException(path, read, "truncated: the file is " + length
-                        + " bytes, shorter than the " + SuperblockDescriptor.LENGTH + "-byte superblock");
-            }
-            Superblock superblock = SuperblockDescriptor.decode(page, path);
-            if (length < StoreFormat.HEAP_START_OFFSET) {
-                throw new TruncatedStoreException(path, length, "truncated: the file is " + length
-                        + " bytes, shorter than the superblock and commit slots (" + StoreFormat.HEAP_START_OFFSET + " bytes)");
-            }
-            return superblock;
-        }
-    }
-
-    private static CommitSlot readNewestSlot(Path path, int fd, Superblock superblock) throws PosixException {
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment page = scratch.allocate(CommitSlotDescriptor.LENGTH);
-            Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_0_OFFSET);
-            CommitSlot a = inItsSlot(decodeSlot(path, page, StoreFormat.COMMIT_SLOT_0_OFFSET), StoreFormat.COMMIT_SLOT_0_OFFSET);
-            Posix.pread(fd, page, StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot b = inItsSlot(decodeSlot(path, page, StoreFormat.COMMIT_SLOT_1_OFFSET), StoreFormat.COMMIT_SLOT_1_OFFSET);
-            CommitSlot newest = CommitSlotDescriptor.newest(a, b);
-            if (newest == null) {
-                throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
-                        "neither commit slot is valid (bad magic or checksum in both)");
-            }
-            validateSlot(path, superblock, newest);
-            return newest;
-        }
-    }
-
-    /** A slot holding a generation that belongs in the other slot was not written by a commit: invalid. */
-    private static CommitSlot inItsSlot(CommitSlot slot, long slotOffset) {
-        return slot != null && CommitSlotDescriptor.slotOffset(slot.generation()) == slotOffset ? slot : null;
-    }
-
-    /**
-     * Decodes a slot; null if it was never written or is torn (bad magic or checksum). A slot
-     * that is intact but that this build cannot read (flags or a class count from a newer
-     * format) is refused: falling back to the older slot would roll the store back, and an
-     * owner would then overwrite the newer commit.
-     */
-    private static CommitSlot decodeSlot(Path path, MemorySegment page, long slotOffset) {
-        CommitSlot slot = CommitSlotDescriptor.decodeIfValid(page);
-        if (slot == null && page.get(StoreFormat.LONG, CommitSlotDescriptor.MAGIC_OFFSET) == CommitSlotDescriptor.MAGIC
-                && page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) > 0
-                && page.get(StoreFormat.INT, CommitSlotDescriptor.CHECKSUM_OFFSET)
-                        == Checksums.crc32c(page, 0, CommitSlotDescriptor.CHECKSUM_OFFSET)) {
-            throw new IncompatibleVersionException(path, slotOffset + CommitSlotDescriptor.FLAGS_OFFSET, "commit generation "
-                    + page.get(StoreFormat.LONG, CommitSlotDescriptor.GENERATION_OFFSET) + " has flags 0x"
-                    + Integer.toHexString(page.get(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET)) + " and "
-                    + page.get(StoreFormat.INT, CommitSlotDescriptor.CLASS_COUNT_OFFSET) + " size classes; this build knows flags 0x"
-                    + Integer.toHexString(CommitSlotDescriptor.FLAG_CLEAN | CommitSlotDescriptor.FLAG_FROZEN) + " and "
-                    + SizeClasses.COUNT + " size classes (a newer format wrote it)");
-        }
-        return slot;
-    }
-
-    private static void validateSlot(Path path, Superblock superblock, CommitSlot slot) {
-        long at = CommitSlotDescriptor.slotOffset(slot.generation());
-        long bump = slot.bumpOffset();
-        if (bump < superblock.heapStartOffset() || bump > superblock.capacityBytes() || bump % StoreFormat.OBJECT_ALIGNMENT != 0) {
-            throw new CorruptStoreException(path, at + CommitSlotDescriptor.BUMP_OFFSET, "bump offset 0x" + Long.toHexString(bump)
-                    + " is not a 16-aligned offset between the heap start and the capacity 0x" + Long.toHexString(superblock.capacityBytes()));
-        }
-        if (slot.isFrozen() && slot.frozenBoundaryOffset() != StoreFormat.alignToPage(bump)) {
-            throw new CorruptStoreException(path, at + CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET, "frozen boundary 0x"
-                    + Long.toHexString(slot.frozenBoundaryOffset()) + " is not the page above the bump offset 0x" + Long.toHexString(bump));
-        }
-        checkReference(path, at + CommitSlotDescriptor.TYPE_TABLE_OFFSET, slot.typeTableOffset(), superblock, bump);
-        checkReference(path, at + CommitSlotDescriptor.ROOT_TABLE_OFFSET, slot.rootTableOffset(), superblock, bump);
-        for (int c = 0; c < SizeClasses.COUNT; c++) {
-            checkReference(path, at + CommitSlotDescriptor.FREE_HEADS_OFFSET + 8L * c, slot.freeHeads()[c], superblock, bump);
-        }
-    }
-
-    private static void checkReference(Path path, long fieldOffset, long reference, Superblock superblock, long bump) {
-        if (reference != StoreFormat.NULL_REFERENCE
-                && (reference < superblock.heapStartOffset() || reference >= bump || reference % StoreFormat.OBJECT_ALIGNMENT != 0)) {
-            throw new CorruptStoreException(path, fieldOffset, "reference 0x" + Long.toHexString(reference)
-                    + " is not a 16-aligned offset inside the heap [0x" + Long.toHexString(superblock.heapStartOffset())
-                    + ", 0x" + Long.toHexString(bump) + ")");
-        }
-    }
-
-    private static void checkLength(Path path, Superblock superblock, CommitSlot slot, long length) {
-        long expected = slot.isFrozen() ? slot.frozenBoundaryOffset() : superblock.capacityBytes();
-        String what = slot.isFrozen() ? "its frozen boundary" : "its capacity";
-        if (length < expected) {
-            throw new TruncatedStoreException(path, length, "truncated: the file is " + length + " bytes, " + what + " is " + expected);
-        }
-        if (length > expected && !slot.isFrozen()) { // a frozen file longer than its boundary: freeze died before trimming; map the boundary only
-            throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what + " (" + expected + ")");
+            MemorySegment head = scratch.allocate(StoreHeaders.LENGTH);
+            long read = length == 0 ? 0 : Posix.pread(fd, head, 0);
+            StoreHeaders.Headers headers = StoreHeaders.validate(head.asSlice(0, read), length, path);
+            headers.checkNewestCommitIsReadable();
+            return headers;
         }
     }
 

@@ -1,21 +1,16 @@
 package dev.permafrost.heapdump;
 
-import dev.permafrost.error.CorruptStoreException;
-import dev.permafrost.error.NotAStoreException;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.StoreAccessException;
-import dev.permafrost.error.TruncatedStoreException;
-import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.StoreFormat;
-import dev.permafrost.layout.SuperblockDescriptor;
+import dev.permafrost.layout.StoreHeaders;
 import dev.permafrost.layout.SuperblockDescriptor.Superblock;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,40 +22,26 @@ import java.nio.file.StandardOpenOption;
  * A store file opened for inspection: validated, then mapped read-only.
  *
  * <p>The superblock and both commit slots are read with plain reads and validated against
- * each other and against the file's length; only then is the file mapped, read-only, from 0 to
- * the page above the committed bump offset, which validation proved lies inside the file. No
+ * each other and against the file's length by {@link StoreHeaders#validate}, the validator the
+ * library opens stores with; only then is the file mapped, read-only, from 0 to the page above
+ * the committed bump offset, which validation proved lies inside the file. Unlike the library,
+ * the image opens a store whose newest commit a newer format wrote: it shows the newest commit
+ * it can read, and {@link #newerCommit()} says that there is a newer one. No
  * lock is taken and nothing is written, so an owner that has the store open is not disturbed
  * (the image then shows its last commit). A file truncated under the mapping makes Java
  * accesses throw {@link InternalError}, which the CLI reports as a truncated file.
  */
 final class StoreImage implements AutoCloseable {
-    /** State of one commit slot as found on disk. */
-    enum SlotState {
-        /** Valid: magic, checksum, flags and class count are right. */
-        VALID,
-        /** Never written: all zero, or no magic. */
-        UNUSED,
-        /** Has the magic but fails its checksum or a field check: torn by a crash, or damaged. */
-        DAMAGED
-    }
-
     private final Path path;
     private final FileChannel channel;
-    private final long fileBytes;
-    private final Superblock superblock;
-    private final SlotState[] slotStates;
-    private final CommitSlot committed;
+    private final StoreHeaders.Headers headers;
     private final Arena arena;
     private final MemorySegment memory;
 
-    private StoreImage(Path path, FileChannel channel, long fileBytes, Superblock superblock,
-                       SlotState[] slotStates, CommitSlot committed, long mappedBytes) throws IOException {
+    private StoreImage(Path path, FileChannel channel, StoreHeaders.Headers headers, long mappedBytes) throws IOException {
         this.path = path;
         this.channel = channel;
-        this.fileBytes = fileBytes;
-        this.superblock = superblock;
-        this.slotStates = slotStates;
-        this.committed = committed;
+        this.headers = headers;
         this.arena = Arena.ofShared();
         try {
             this.memory = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedBytes, arena);
@@ -110,66 +91,9 @@ final class StoreImage implements AutoCloseable {
 
     private static StoreImage validate(Path path, FileChannel channel) throws IOException {
         long length = channel.size();
-        if (length == 0) {
-            throw new NotAStoreException(path, PermafrostException.NO_OFFSET, "empty file, not a Permafrost store");
-        }
-        MemorySegment head = read(channel, 0, (int) Math.min(length, StoreFormat.HEAP_START_OFFSET));
-        byte[] magic = "PRMFROST".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < magic.length; i++) {
-            if (i >= head.byteSize() || head.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != magic[i]) {
-                throw new NotAStoreException(path, 0, "not a Permafrost store: no \"PRMFROST\" magic in its first bytes ("
-                        + length + " bytes long)");
-            }
-        }
-        if (length < SuperblockDescriptor.LENGTH) {
-            throw new TruncatedStoreException(path, length, "truncated: the file is " + length
-                    + " bytes, shorter than the " + SuperblockDescriptor.LENGTH + "-byte superblock");
-        }
-        Superblock superblock = SuperblockDescriptor.decode(head, path);
-        if (length < StoreFormat.HEAP_START_OFFSET) {
-            throw new TruncatedStoreException(path, length, "truncated: the file is " + length
-                    + " bytes, shorter than the superblock and commit slots (" + StoreFormat.HEAP_START_OFFSET + " bytes)");
-        }
-        CommitSlot[] slots = new CommitSlot[2];
-        SlotState[] states = new SlotState[2];
-        for (int i = 0; i < 2; i++) {
-            MemorySegment page = head.asSlice((i + 1L) * StoreFormat.PAGE_SIZE, CommitSlotDescriptor.LENGTH);
-            CommitSlot decoded = CommitSlotDescriptor.decodeIfValid(page);
-            // a generation that belongs in the other slot was not written there by a commit: invalid
-            slots[i] = decoded != null && CommitSlotDescriptor.slotOffset(decoded.generation()) == (i + 1L) * StoreFormat.PAGE_SIZE
-                    ? decoded : null;
-            states[i] = slots[i] != null ? SlotState.VALID
-                    : page.get(StoreFormat.LONG, CommitSlotDescriptor.MAGIC_OFFSET) == CommitSlotDescriptor.MAGIC
-                    ? SlotState.DAMAGED : SlotState.UNUSED;
-        }
-        CommitSlot newest = CommitSlotDescriptor.newest(slots[0], slots[1]);
-        if (newest == null) {
-            throw new CorruptStoreException(path, StoreFormat.COMMIT_SLOT_0_OFFSET,
-                    "neither commit slot is valid (bad magic or checksum in both)");
-        }
-        long at = CommitSlotDescriptor.slotOffset(newest.generation());
-        long bump = newest.bumpOffset();
-        if (bump < superblock.heapStartOffset() || bump > superblock.capacityBytes() || bump % StoreFormat.OBJECT_ALIGNMENT != 0) {
-            throw new CorruptStoreException(path, at + CommitSlotDescriptor.BUMP_OFFSET, "bump offset 0x"
-                    + Long.toHexString(bump) + " is not a 16-aligned offset between the heap start and the capacity 0x"
-                    + Long.toHexString(superblock.capacityBytes()));
-        }
-        if (newest.isFrozen() && newest.frozenBoundaryOffset() != StoreFormat.alignToPage(bump)) {
-            throw new CorruptStoreException(path, at + CommitSlotDescriptor.FROZEN_BOUNDARY_OFFSET, "frozen boundary 0x"
-                    + Long.toHexString(newest.frozenBoundaryOffset()) + " is not the page above the bump offset 0x"
-                    + Long.toHexString(bump));
-        }
-        long expected = newest.isFrozen() ? newest.frozenBoundaryOffset() : superblock.capacityBytes();
-        String what = newest.isFrozen() ? "its frozen boundary" : "its capacity";
-        if (length < expected) {
-            throw new TruncatedStoreException(path, length, "truncated: the file is " + length + " bytes, " + what
-                    + " is " + expected);
-        }
-        if (length > expected && !newest.isFrozen()) { // frozen and longer: freeze died before trimming; read the boundary only
-            throw new CorruptStoreException(path, expected, "the file is " + length + " bytes, longer than " + what
-                    + " (" + expected + ")");
-        }
-        return new StoreImage(path, channel, length, superblock, states, newest, StoreFormat.alignToPage(bump));
+        MemorySegment head = read(channel, 0, (int) Math.min(length, StoreHeaders.LENGTH));
+        StoreHeaders.Headers headers = StoreHeaders.validate(head, length, path); // no newer-commit check: the CLI shows the file
+        return new StoreImage(path, channel, headers, StoreFormat.alignToPage(headers.committed().bumpOffset()));
     }
 
     /** {@return the file} */
@@ -179,37 +103,42 @@ final class StoreImage implements AutoCloseable {
 
     /** {@return the file's length in bytes} */
     long fileBytes() {
-        return fileBytes;
+        return headers.fileLengthBytes();
     }
 
     /** {@return the superblock} */
     Superblock superblock() {
-        return superblock;
+        return headers.superblock();
     }
 
     /** {@return the newest valid commit: the state the image shows} */
     CommitSlot committed() {
-        return committed;
+        return headers.committed();
     }
 
     /**
-     * Returns the state of a commit slot.
+     * Returns what a commit slot holds, as the validator found it.
      *
      * @param index 0 or 1
-     * @return its state
+     * @return its report: state, generation and, if it is not valid, why
      */
-    SlotState slotState(int index) {
-        return slotStates[index];
+    StoreHeaders.SlotReport slot(int index) {
+        return headers.slot(index);
+    }
+
+    /** {@return the slot a newer format wrote after the committed one, which the image cannot show, or {@code null}} */
+    StoreHeaders.SlotReport newerCommit() {
+        return headers.newerCommit();
     }
 
     /** {@return the first byte after the last object: the committed bump offset} */
     long bumpOffset() {
-        return committed.bumpOffset();
+        return headers.committed().bumpOffset();
     }
 
     /** {@return the first object's offset} */
     long heapStartOffset() {
-        return superblock.heapStartOffset();
+        return headers.superblock().heapStartOffset();
     }
 
     /** {@return the mapped file from offset 0 up to the page above the bump offset, read-only} */

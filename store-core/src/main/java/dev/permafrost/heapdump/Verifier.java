@@ -8,6 +8,7 @@ import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.StoreHeaders;
 import dev.permafrost.layout.TypeEntryDescriptor;
 import dev.permafrost.layout.TypeIds;
 import java.lang.foreign.MemorySegment;
@@ -136,11 +137,17 @@ final class Verifier {
 
     private void checkSlots() {
         for (int i = 0; i < 2; i++) {
-            long at = i == 0 ? StoreFormat.COMMIT_SLOT_0_OFFSET : StoreFormat.COMMIT_SLOT_1_OFFSET;
-            if (image.slotState(i) == StoreImage.SlotState.DAMAGED) {
-                add(at, "commit slot " + i + " is damaged (its checksum or a field check fails: torn by a crash, or "
+            StoreHeaders.SlotReport report = image.slot(i);
+            if (report.state() == StoreHeaders.SlotState.DAMAGED) {
+                add(report.slotOffset(), "commit slot " + i + " is damaged (" + report.problem() + ": torn by a crash, or "
                         + "corrupted); the store uses the other slot, generation " + slot.generation());
             }
+        }
+        StoreHeaders.SlotReport newer = image.newerCommit();
+        if (newer != null) {
+            add(newer.problemOffset(), "commit slot " + newer.index() + " holds the store's newest commit, which this build "
+                    + "cannot read (" + newer.problem() + "); shown and checked: the older commit generation "
+                    + slot.generation() + "; the library refuses to open the store");
         }
         if (slot.isFrozen() && image.fileBytes() > slot.frozenBoundaryOffset()) {
             add(slot.frozenBoundaryOffset(), "the file is " + image.fileBytes() + " bytes, longer than its frozen boundary: "

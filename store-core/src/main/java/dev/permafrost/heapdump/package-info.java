@@ -5,7 +5,7 @@
  * copied the others.
  *
  * <p>Reading: {@link dev.permafrost.heapdump.StoreImage} validates the superblock and commit
- * slots with plain reads, then maps exactly the validated part of the file read-only (never
+ * slots with plain reads (through {@link dev.permafrost.layout.StoreHeaders}, as the library does), then maps exactly the validated part of the file read-only (never
  * past its end, never handed to native code), so a corrupted or truncated file gives a typed
  * exception and never a crash. Every offset read from the file is checked before it is
  * followed. The CLI takes no lock and writes nothing: it works on frozen and unfrozen stores,

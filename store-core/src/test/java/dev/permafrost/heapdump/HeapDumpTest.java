@@ -236,6 +236,45 @@ class HeapDumpTest {
     }
 
     @Test
+    void aStoreWhoseNewestCommitANewerFormatWroteIsShownAndVerifySaysSo() throws IOException {
+        Path f = dir.resolve("s.pf");
+        StoreFixtures.mixed(f, false); // the newest slot is the clean close, the older one the owner's dirty mark
+        Path newer = writableCopy(f, "newer-slot.pf");
+        long newest = newestSlotOffset(newer);
+        patchInt(newer, newest + dev.permafrost.layout.CommitSlotDescriptor.FLAGS_OFFSET,
+                dev.permafrost.layout.CommitSlotDescriptor.FLAG_CLEAN | 1 << 5);
+        fixSlotChecksum(newer, newest);
+        Run info = run("info", newer.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("NOT cleanly closed"); // the older commit: the owner's dirty mark
+        Run verify = run("verify", newer.toString(), "--json");
+        assertThat(verify.code()).as(verify.err()).isEqualTo(1);
+        assertThat(verify.out()).contains("{\"offset\":" + (newest + dev.permafrost.layout.CommitSlotDescriptor.FLAGS_OFFSET))
+                .contains("newest commit, which this build cannot read").contains("a newer format wrote it")
+                .contains("the library refuses to open the store");
+    }
+
+    static long newestSlotOffset(Path file) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            raf.seek(StoreFormat.COMMIT_SLOT_0_OFFSET + 8);
+            long g0 = Long.reverseBytes(raf.readLong());
+            raf.seek(StoreFormat.COMMIT_SLOT_1_OFFSET + 8);
+            long g1 = Long.reverseBytes(raf.readLong());
+            return g0 > g1 ? StoreFormat.COMMIT_SLOT_0_OFFSET : StoreFormat.COMMIT_SLOT_1_OFFSET;
+        }
+    }
+
+    static void fixSlotChecksum(Path file, long slotOffset) throws IOException {
+        byte[] page = new byte[StoreFormat.PAGE_SIZE];
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(slotOffset);
+            raf.readFully(page);
+        }
+        int checksumOffset = dev.permafrost.layout.CommitSlotDescriptor.CHECKSUM_OFFSET;
+        patchInt(file, slotOffset + checksumOffset, dev.permafrost.layout.Checksums.crc32c(MemorySegment.ofArray(page), 0, checksumOffset));
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"info", "histo", "objects", "refcounts", "verify", "cow", "workers"}) {
             Run r = run(command, "--help");

@@ -63,8 +63,10 @@ class DeadOwnerTest {
 
             // alive, it holds the lock: nobody else gets in, and nothing is changed
             for (OpenMode mode : OpenMode.values()) {
-                assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET,
+                StoreLockedException e = assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET,
                         () -> Store.open(path, mode));
+                assertThat(e.getMessage()).as(mode.toString()).doesNotContain("this process")
+                        .contains(mode == OpenMode.OWNER ? "another process" : "its owner has the store open");
             }
 
             try (OutputStream in = owner.getOutputStream()) {

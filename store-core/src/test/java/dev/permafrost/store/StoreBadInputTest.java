@@ -350,36 +350,62 @@ class StoreBadInputTest {
     }
 
     @Test
-    void anOwnerOpenWhileAnotherOwnerHoldsTheStoreIsLocked() {
+    void secondOwnerOpenInTheSameJvmSaysThisProcessHasIt() {
+        // regression: flock refuses a second lock within one process too, and the refusal said
+        // "another process has the store open" when it was this one
         Path path = cleanStore();
         try (Store owner = Store.open(path, OpenMode.OWNER)) {
             owner.commit();
             StoreLockedException e = assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET,
                     () -> Store.open(path, OpenMode.OWNER));
-            assertThat(e.getMessage()).contains("another process");
+            assertThat(e.getMessage()).contains(path.toString()).contains("this process already has the store open as owner")
+                    .doesNotContain("another process");
+        }
+        Path created = dir.resolve("created.pf");
+        try (Store creator = Store.create(created, CAPACITY_BYTES)) { // the owner that created it, too
+            creator.commit();
+            StoreLockedException e = assertRefusedUnchanged(created, StoreLockedException.class, PermafrostException.NO_OFFSET,
+                    () -> Store.open(created, OpenMode.OWNER));
+            assertThat(e.getMessage()).contains("this process already has the store open as owner");
+        }
+        try (Store again = Store.open(path, OpenMode.OWNER)) { // closed, it is forgotten
+            assertThat(again.stats().liveObjects()).isEqualTo(1);
         }
     }
 
     @Test
-    void aCopyOnWriteOrReadOnlyOpenWhileAnOwnerHoldsTheStoreIsLocked() {
+    void aCopyOnWriteOrReadOnlyOpenWhileAnOwnerInTheSameJvmHoldsTheStoreSaysThisProcessHasIt() {
         Path path = cleanStore();
         try (Store owner = Store.open(path, OpenMode.OWNER)) {
             owner.commit();
             for (OpenMode mode : List.of(OpenMode.COPY_ON_WRITE, OpenMode.READ_ONLY)) {
                 StoreLockedException e = assertRefusedUnchanged(path, StoreLockedException.class,
                         PermafrostException.NO_OFFSET, () -> Store.open(path, mode));
-                assertThat(e.getMessage()).contains("owner");
+                assertThat(e.getMessage()).as(mode.toString()).contains("this process has the store open as owner");
             }
         }
     }
 
     @Test
-    void anOwnerOpenWhileAWorkerHasTheStoreMappedIsLocked() {
+    void anOwnerOpenWhileAWorkerInTheSameJvmHasTheStoreMappedSaysThisProcessHasIt() {
         Path path = cleanStore();
         try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE)) {
             assertThat(worker.stats().liveObjects()).isEqualTo(1);
-            assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET,
+            StoreLockedException e = assertRefusedUnchanged(path, StoreLockedException.class, PermafrostException.NO_OFFSET,
                     () -> Store.open(path, OpenMode.OWNER));
+            assertThat(e.getMessage()).contains("this process has the store open copy-on-write or read-only");
+        }
+    }
+
+    @Test
+    void anOwnerThatFrozeTheStoreInThisJvmLetsCopyOnWriteOpenersOfThisJvmIn() {
+        Path path = dir.resolve("freezing.pf");
+        try (Store owner = Store.create(path, CAPACITY_BYTES)) {
+            owner.allocate(8);
+            owner.freeze(); // its lock is shared from here on
+            try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE)) {
+                assertThat(worker.stats().liveObjects()).isEqualTo(1);
+            }
         }
     }
 
@@ -406,6 +432,21 @@ class StoreBadInputTest {
                     newest + CommitSlotDescriptor.FLAGS_OFFSET, () -> Store.open(path, mode));
             assertThat(e.getMessage()).contains("flags 0x21").contains("newer format");
         }
+    }
+
+    @Test
+    void aNewerFormatSlotThatALaterCommitSupersededDoesNotStopTheStoreOpening() {
+        // a rolling downgrade: the newer build's commit is older than the newest one, which this build reads
+        Path path = cleanStore(); // slot 0: generation 2, clean; slot 1: generation 1
+        StoreFiles.patchSlot(path, StoreFormat.COMMIT_SLOT_1_OFFSET, true,
+                page -> page.set(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET, 1 << 5));
+        try (Store store = Store.open(path, OpenMode.READ_ONLY)) {
+            assertThat(store.stats().liveObjects()).isEqualTo(1);
+        }
+        try (Store store = Store.open(path, OpenMode.OWNER)) { // commits generation 3 over the superseded slot
+            assertThat(store.stats().liveObjects()).isEqualTo(1);
+        }
+        assertThat(StoreFiles.slot(path, StoreFormat.COMMIT_SLOT_1_OFFSET).generation()).isEqualTo(3);
     }
 
     @Test

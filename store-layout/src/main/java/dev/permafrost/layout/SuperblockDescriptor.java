@@ -32,8 +32,10 @@ import java.nio.file.Path;
  * ignored.
  */
 public final class SuperblockDescriptor {
-    /** The magic, ASCII {@code PRMFROST}, as the little-endian long at offset 0. */
-    public static final long MAGIC = MemorySegment.ofArray("PRMFROST".getBytes(StandardCharsets.US_ASCII)).get(LONG, 0);
+    /** The magic as text: the 8 ASCII bytes a store file starts with. */
+    public static final String MAGIC_TEXT = "PRMFROST";
+    /** The magic, ASCII {@link #MAGIC_TEXT}, as the little-endian long at offset 0. */
+    public static final long MAGIC = MemorySegment.ofArray(MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII)).get(LONG, 0);
     /** Offset of the 8-byte magic. */
     public static final int MAGIC_OFFSET = 0;
     /** Offset of the 4-byte format version. */
@@ -111,7 +113,7 @@ public final class SuperblockDescriptor {
         long magic = page.get(LONG, MAGIC_OFFSET);
         if (magic != MAGIC) {
             throw new NotAStoreException(file, MAGIC_OFFSET,
-                    "not a Permafrost store: expected magic \"PRMFROST\", found 0x" + Long.toHexString(magic));
+                    "not a Permafrost store: expected magic \"" + MAGIC_TEXT + "\", found 0x" + Long.toHexString(magic));
         }
         int version = page.get(INT, VERSION_OFFSET);
         int stored = page.get(INT, CHECKSUM_OFFSET);

@@ -19,6 +19,8 @@
  *       {@link dev.permafrost.layout.ArrayDescriptor}: typed objects: type ids, type descriptors,
  *       field kinds, the struct encoding with its inline tail, strings and arrays.</li>
  *   <li>{@link dev.permafrost.layout.HeapWalker}: the heap, block by block.</li>
+ *   <li>{@link dev.permafrost.layout.StoreHeaders}: the one validator of a file's header (superblock,
+ *       commit slots, the committed slot against the file's length), used by every opener.</li>
  * </ul>
  *
  * <p>Thread rules: every class here is stateless. Nothing here does I/O; the methods read and

@@ -6,23 +6,14 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Zero-copy access to one {@code double} field of a stored type: one read of the mapped memory at
- * a fixed offset, computed when the accessor was made. The offset given must be an object of
- * the accessor's type (from {@link RecordType#write}, a root, or a reference field): the
- * accessor does not read the header to check, so that it costs no more than the read itself.
+ * a fixed offset, computed when the accessor was made. The offset form reads and checks
+ * nothing else; the {@link Ref} form checks the object first ({@link FieldAccessor}).
  */
-public final class DoubleField {
+public final class DoubleField extends FieldAccessor {
     private static final ValueLayout.OfDouble LAYOUT = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(StoreFormat.BYTE_ORDER);
 
-    private final RecordType<?> type;
-    private final MemorySegment memory;
-    private final long fieldOffset;
-    private final String name;
-
     DoubleField(RecordType<?> type, MemorySegment memory, long fieldOffset, String name) {
-        this.type = type;
-        this.memory = memory;
-        this.fieldOffset = fieldOffset;
-        this.name = name;
+        super(type, memory, fieldOffset, name);
     }
 
     /**
@@ -44,16 +35,6 @@ public final class DoubleField {
      * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
      */
     public double get(Ref<?> object) {
-        return get(type.checkInstance(object.offset()));
-    }
-
-    /** {@return the field's name} */
-    public String name() {
-        return name;
-    }
-
-    /** {@return the field's offset from the start of an object (its header), bytes} */
-    public long fieldOffset() {
-        return fieldOffset;
+        return get(checked(object));
     }
 }

@@ -11,23 +11,16 @@ import java.util.Objects;
 /**
  * Zero-copy access to one string field of a stored type (an {@link FieldKind#INLINE} field whose
  * UTF-8 bytes live in the object's tail). {@link #contentEquals} compares with a Java string
- * without allocating. As with every accessor, the offset given must be an object of the
- * accessor's type; the header is not read. A damaged slot (one whose bytes would lie outside the
+ * without allocating. As with every accessor, the offset forms trust the offset to be an object
+ * of the accessor's type and do not read the header; the {@link Ref} forms check it ({@link FieldAccessor}). A damaged slot (one whose bytes would lie outside the
  * mapping) throws {@link CorruptStoreException}, naming the file, the object and the field.
  */
-public final class StringField {
-    private final RecordType<?> type;
-    private final MemorySegment memory;
-    private final long slotOffset;
-    private final String name;
+public final class StringField extends FieldAccessor {
     private final Path file;
     private final String typeName;
 
     StringField(RecordType<?> type, MemorySegment memory, long slotOffset, String name, Path file, String typeName) {
-        this.type = type;
-        this.memory = memory;
-        this.slotOffset = slotOffset;
-        this.name = name;
+        super(type, memory, slotOffset, name);
         this.file = file;
         this.typeName = typeName;
     }
@@ -40,7 +33,7 @@ public final class StringField {
      * @throws CorruptStoreException if the field's slot places its bytes outside the mapping
      */
     public String get(long objectOffset) {
-        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        long slot = memory.get(StoreFormat.LONG, objectOffset + fieldOffset);
         if (slot == 0) {
             return null;
         }
@@ -56,7 +49,7 @@ public final class StringField {
      * @throws CorruptStoreException if the field's slot places its bytes outside the mapping
      */
     public boolean contentEquals(long objectOffset, String s) {
-        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        long slot = memory.get(StoreFormat.LONG, objectOffset + fieldOffset);
         if (slot == 0 || s == null) {
             return slot == 0 && s == null;
         }
@@ -71,7 +64,7 @@ public final class StringField {
      * @throws CorruptStoreException if the field's slot places its bytes outside the mapping
      */
     public MemorySegment bytes(long objectOffset) {
-        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        long slot = memory.get(StoreFormat.LONG, objectOffset + fieldOffset);
         if (slot == 0) {
             return null;
         }
@@ -86,7 +79,7 @@ public final class StringField {
      * @return bytes, or -1 for null
      */
     public int byteLength(long objectOffset) {
-        long slot = memory.get(StoreFormat.LONG, objectOffset + slotOffset);
+        long slot = memory.get(StoreFormat.LONG, objectOffset + fieldOffset);
         return slot == 0 ? -1 : StructDescriptor.inlineLength(slot);
     }
 
@@ -99,7 +92,7 @@ public final class StringField {
      * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
      */
     public String get(Ref<?> object) {
-        return get(type.checkInstance(object.offset()));
+        return get(checked(object));
     }
 
     /**
@@ -112,7 +105,7 @@ public final class StringField {
      * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
      */
     public boolean contentEquals(Ref<?> object, String s) {
-        return contentEquals(type.checkInstance(object.offset()), s);
+        return contentEquals(checked(object), s);
     }
 
     /**
@@ -124,7 +117,7 @@ public final class StringField {
      * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
      */
     public MemorySegment bytes(Ref<?> object) {
-        return bytes(type.checkInstance(object.offset()));
+        return bytes(checked(object));
     }
 
     /**
@@ -136,13 +129,9 @@ public final class StringField {
      * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
      */
     public int byteLength(Ref<?> object) {
-        return byteLength(type.checkInstance(object.offset()));
+        return byteLength(checked(object));
     }
 
-    /** {@return the field's name} */
-    public String name() {
-        return name;
-    }
 
     /** Where the slot's bytes are: the one bounds check per string, before anything reads or allocates them. */
     private long bytesOffset(long objectOffset, long slot) {
@@ -150,7 +139,7 @@ public final class StringField {
         try {
             return Objects.checkFromIndexSize(at, StructDescriptor.inlineLength(slot), memory.byteSize());
         } catch (IndexOutOfBoundsException e) {
-            throw DecoderGenerator.corruptSlot(file, typeName, name, memory.byteSize(), objectOffset, slot, e);
+            throw DecoderGenerator.corruptSlot(file, typeName, name(), memory.byteSize(), objectOffset, slot, e);
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.permafrost.fleet;
 
-import dev.permafrost.error.ProcessMemoryException;
 import dev.permafrost.memory.MappingMemory;
 import dev.permafrost.memory.PageMap;
 import dev.permafrost.memory.ProcessMemory;
+import dev.permafrost.memory.ProcessMemoryException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

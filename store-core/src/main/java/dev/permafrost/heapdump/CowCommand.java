@@ -1,9 +1,8 @@
 package dev.permafrost.heapdump;
 
-import dev.permafrost.error.InspectionException;
-import dev.permafrost.error.MappingNotFoundException;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.memory.MappingMemory;
+import dev.permafrost.memory.MappingNotFoundException;
 import dev.permafrost.memory.PageMap;
 import dev.permafrost.memory.ProcessMemory;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.permafrost.heapdump;
 
-import dev.permafrost.error.InspectionException;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

@@ -1,8 +1,8 @@
 package dev.permafrost.heapdump;
 
-import dev.permafrost.error.NoSuchProcessException;
-import dev.permafrost.error.ProcessAccessDeniedException;
 import dev.permafrost.error.StoreAccessException;
+import dev.permafrost.memory.NoSuchProcessException;
+import dev.permafrost.memory.ProcessAccessDeniedException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;

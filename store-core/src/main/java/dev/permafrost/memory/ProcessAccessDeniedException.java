@@ -1,4 +1,4 @@
-package dev.permafrost.error;
+package dev.permafrost.memory;
 
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
-package dev.permafrost.error;
+package dev.permafrost.heapdump;
 
+import dev.permafrost.error.PermafrostException;
 import java.nio.file.Path;
 
 /**

@@ -2,11 +2,12 @@ package dev.permafrost.heapdump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.permafrost.store.Store;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Ref;
+import dev.permafrost.store.Store;
 import dev.permafrost.store.Types;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class TypedStoreTest {
         Path path = dir.resolve((freeze ? "frozen" : "typed") + (leak ? "-leak" : "") + ".pf");
         try (Store store = Store.create(path, 4L << 20)) {
             Types types = store.types();
-            RecordType<Person> people = types.register(Person.class, Person.class.getSimpleName(), null);
+            RecordType<Person> people = types.register(Person.class, Person.class.getSimpleName(), MethodHandles.lookup());
             boss = people.write(new Person(1, 1.5, "the boss", new City("Zürich", 400_000), null, new int[] {7}));
             alice = people.write(new Person(2, 2.25, "alice " + "x".repeat(100), null, Ref.to(boss), new int[] {1, 2, 3}));
             types.setRoot("alice", alice);

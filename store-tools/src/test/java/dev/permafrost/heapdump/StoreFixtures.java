@@ -1,11 +1,12 @@
 package dev.permafrost.heapdump;
 
 import dev.permafrost.layout.TypeIds;
-import dev.permafrost.store.Store;
 import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Store;
 import dev.permafrost.store.Types;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -45,7 +46,7 @@ final class StoreFixtures {
      */
     static Written mixed(Path path, boolean freeze) {
         try (Store store = Store.create(path, 16L << 20)) {
-            RecordType<Point> points = store.types().register(Point.class, "Point", null);
+            RecordType<Point> points = store.types().register(Point.class, "Point", MethodHandles.lookup());
             long text = store.allocate(11);
             store.payload(text).copyFrom(MemorySegment.ofArray("hello store".getBytes(StandardCharsets.UTF_8)));
             long raw = 1;
@@ -85,7 +86,7 @@ final class StoreFixtures {
     static void walkthrough(Path path) {
         try (Store store = Store.create(path, 8L << 20)) {
             Types types = store.types();
-            RecordType<Point> points = types.register(Point.class, "Point", null);
+            RecordType<Point> points = types.register(Point.class, "Point", MethodHandles.lookup());
             long title = types.writeString("Permafrost catalogue: points and blobs, a walkthrough of heap-dump");
             long[] all = new long[40_000];
             for (int i = 0; i < 20_000; i++) {

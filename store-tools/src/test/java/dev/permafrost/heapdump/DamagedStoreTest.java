@@ -2,11 +2,12 @@ package dev.permafrost.heapdump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.permafrost.store.Store;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Ref;
+import dev.permafrost.store.Store;
 import dev.permafrost.store.Types;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -29,7 +30,7 @@ class DamagedStoreTest {
         Path clean = dir.resolve("clean.pf");
         try (Store store = Store.create(clean, 1 << 20)) {
             Types types = store.types();
-            RecordType<Node> nodes = types.register(Node.class, "Node", null);
+            RecordType<Node> nodes = types.register(Node.class, "Node", MethodHandles.lookup());
             long next = 0;
             for (int i = 0; i < 200; i++) {
                 long n = nodes.write(new Node(i, "node " + i, next == 0 ? null : Ref.to(next), new long[i % 5]));

@@ -2,15 +2,16 @@ package dev.permafrost.demo;
 
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.StoreFormat;
-import dev.permafrost.store.Store;
 import dev.permafrost.store.DoubleField;
 import dev.permafrost.store.IntField;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Ref;
 import dev.permafrost.store.ReferenceField;
+import dev.permafrost.store.Store;
 import dev.permafrost.store.StringField;
 import dev.permafrost.store.Types;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The demo's objects, built by the master and read by every worker: all building and reading
@@ -85,7 +86,7 @@ public final class DemoData {
      */
     public static Built build(Store store, int objects) {
         Types types = store.types();
-        RecordType<Customer> customers = types.register(Customer.class);
+        RecordType<Customer> customers = types.register(Customer.class, MethodHandles.lookup());
         long[] offsets = new long[objects];
         long checksum = 0;
         for (int i = 0; i < objects; i++) {
@@ -166,7 +167,7 @@ public final class DemoData {
         final ReferenceField friend;
 
         Readers(Store store) {
-            RecordType<Customer> customers = store.types().register(Customer.class);
+            RecordType<Customer> customers = store.types().register(Customer.class, MethodHandles.lookup());
             id = customers.intField("id");
             category = customers.intField("category");
             score = customers.doubleField("score");

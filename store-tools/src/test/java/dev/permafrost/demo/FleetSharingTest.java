@@ -1,9 +1,11 @@
-package dev.permafrost.fleet;
+package dev.permafrost.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.permafrost.demo.DemoData;
-import dev.permafrost.demo.DemoWorker;
+import dev.permafrost.fleet.FleetMemory;
+import dev.permafrost.fleet.Supervisor;
+import dev.permafrost.fleet.WorkerHandle;
+import dev.permafrost.fleet.WorkerMemory;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.memory.PageMap;
 import dev.permafrost.memory.PageState;

@@ -7,7 +7,7 @@
  * heap-dump CLI and the demo {@code dev.permafrost.tools}.
  */
 module dev.permafrost.core {
-    requires transitive dev.permafrost.layout;
+    requires dev.permafrost.layout;
 
     exports dev.permafrost.store;
     exports dev.permafrost.memory;

@@ -7,7 +7,13 @@ import java.nio.file.Path;
  * The kernel's memory accounting of a process could not be read: the process does not exist,
  * does not map the store file, or may not be inspected. Carries the process id; the file is
  * the store file concerned, or the {@code /proc} file that could not be read.
+ *
+ * <p>Its root is in {@code dev.permafrost.layout}, which this module requires but does not
+ * pass on ({@code requires}, not {@code requires transitive}): a module that catches the family
+ * by its root requires {@code dev.permafrost.layout} itself, as it does for every other
+ * exception of the store.
  */
+@SuppressWarnings("exports") // the root is dev.permafrost.error's, read by a plain requires: see above
 public abstract class ProcessMemoryException extends PermafrostException {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.permafrost.fleet;
 
+import dev.permafrost.fleet.worker.WorkerMain;
 import dev.permafrost.memory.MappingMemory;
 import dev.permafrost.memory.PageMap;
 import dev.permafrost.memory.ProcessMemory;

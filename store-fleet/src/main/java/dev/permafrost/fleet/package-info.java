@@ -5,7 +5,8 @@
  * from the kernel's accounting ({@link dev.permafrost.fleet.FleetMemory}).
  *
  * <p>The JVM cannot {@code fork()}, so a worker is a fresh JVM on the master's class path
- * ({@link dev.permafrost.fleet.WorkerMain}); the kernel shares every untouched page of the
+ * (its main class is in {@code dev.permafrost.fleet.worker}, which this module does not
+ * export); the kernel shares every untouched page of the
  * frozen file between all of them, as a fork would. Workers die with the master: end of
  * file on their standard input, and {@code PR_SET_PDEATHSIG}.
  *

@@ -202,8 +202,9 @@ public final class DemoMain {
                         + " (" + worker + ", got " + message.orElse("nothing") + ")");
             }
             String[] parts = message.get().split(" ");
-            attachNanos[worker.index()] = Long.parseLong(parts[1]);
-            coldOpenNanos[worker.index()] = Long.parseLong(parts[4]);
+            // the open, as the worker process reported it when it attached, then the first lookup
+            attachNanos[worker.index()] = worker.openNanos() + Long.parseLong(parts[1]);
+            coldOpenNanos[worker.index()] = worker.coldOpenNanos();
             int read = Integer.parseInt(parts[2]);
             long checksum = Long.parseLong(parts[3]);
             if (read != built.objects() || checksum != built.checksum()) {

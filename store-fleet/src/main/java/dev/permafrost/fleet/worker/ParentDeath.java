@@ -1,4 +1,4 @@
-package dev.permafrost.fleet;
+package dev.permafrost.fleet.worker;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,7 +8,7 @@ import java.lang.invoke.MethodHandle;
 /**
  * {@code prctl(PR_SET_PDEATHSIG)} and {@code getppid()} through FFM, for a worker process:
  * the kernel kills the worker when the thread of the master that spawned it ends (the
- * {@link Supervisor}'s own thread, which lives as long as the fleet; and any death of the
+ * {@link dev.permafrost.fleet.Supervisor}'s own thread, which lives as long as the fleet; and any death of the
  * master, {@code kill -9} included, ends it).
  */
 @SuppressWarnings("restricted") // two libc downcalls; worker JVMs are launched with --enable-native-access

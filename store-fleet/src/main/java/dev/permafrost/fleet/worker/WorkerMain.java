@@ -1,5 +1,8 @@
-package dev.permafrost.fleet;
+package dev.permafrost.fleet.worker;
 
+import dev.permafrost.fleet.Supervisor;
+import dev.permafrost.fleet.Worker;
+import dev.permafrost.fleet.WorkerContext;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
 import java.io.IOException;
@@ -11,7 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The entry point of a worker JVM; the {@link Supervisor} launches it, users do not.
+ * The entry point of a worker JVM; the {@link Supervisor} launches it, users do not (public as
+ * a main class must be; its package is not exported).
  *
  * <p>Arguments: {@code workerClass storePath index masterPid [workerArgs...]}. In order it
  * (1) asks the kernel for SIGKILL when the master dies ({@code PR_SET_PDEATHSIG}) and exits
@@ -32,7 +36,7 @@ import java.util.List;
  */
 public final class WorkerMain {
     /** Prefix of the lines the worker launcher sends for the supervisor itself. */
-    static final String SYSTEM_PREFIX = "permafrost:";
+    public static final String SYSTEM_PREFIX = "permafrost:";
     /** Milliseconds a worker may take to return from {@link Worker#run} after a stop request. */
     static final long STOP_GRACE_MILLIS = 5_000;
 
@@ -80,8 +84,8 @@ public final class WorkerMain {
         start = System.nanoTime();
         Store store = Store.open(path, OpenMode.COPY_ON_WRITE);
         long openNanos = System.nanoTime() - start;
-        WorkerContext context = new WorkerContext(store, index, List.of(args).subList(4, args.length), masterPid, openNanos,
-                coldOpenNanos, toMaster);
+        PipedWorkerContext context = new PipedWorkerContext(store, index, List.of(args).subList(4, args.length), masterPid,
+                toMaster);
         Thread.ofPlatform().daemon().name("permafrost-master-watch").start(() -> watchMaster(context, main));
         context.send(SYSTEM_PREFIX + "attached " + openNanos + " " + coldOpenNanos);
         int status = 0;
@@ -100,7 +104,7 @@ public final class WorkerMain {
     }
 
     /** Reads standard input to its end: the master closed it (a stop) or died. */
-    private static void watchMaster(WorkerContext context, Thread main) {
+    private static void watchMaster(PipedWorkerContext context, Thread main) {
         InputStream in = System.in;
         byte[] buffer = new byte[256];
         try {

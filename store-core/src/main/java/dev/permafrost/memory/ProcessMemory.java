@@ -1,9 +1,5 @@
 package dev.permafrost.memory;
 
-import dev.permafrost.error.MappingNotFoundException;
-import dev.permafrost.error.NoSuchProcessException;
-import dev.permafrost.error.ProcessAccessDeniedException;
-import dev.permafrost.error.ProcessMemoryException;
 import dev.permafrost.error.StoreAccessException;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -3,8 +3,6 @@ package dev.permafrost.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.permafrost.error.MappingNotFoundException;
-import dev.permafrost.error.NoSuchProcessException;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
 import java.io.IOException;

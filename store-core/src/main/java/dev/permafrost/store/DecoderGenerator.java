@@ -115,8 +115,9 @@ final class DecoderGenerator {
     /**
      * Generates and instantiates a decoder.
      *
-     * @param lookup      a full-privilege lookup that can access the record's constructor (its loader need
-     *                    not see the record: the decoder names no class outside {@code java.base})
+     * @param lookup      a lookup that can access the record's constructor; the decoder is defined in it
+     *                    when it has full privilege, else in the store's own (the decoder names no class
+     *                    outside {@code java.base}, so its loader need not see the record)
      * @param recordClass the record class
      * @param slots       its components, in canonical constructor order
      * @param memory      the store's memory
@@ -129,7 +130,10 @@ final class DecoderGenerator {
     @SuppressWarnings("unchecked")
     static <R> LongFunction<R> generate(MethodHandles.Lookup lookup, Class<R> recordClass, List<Slot> slots,
                                         MemorySegment memory, LongFunction<?>[] nested, Path file, String typeName) {
-        String pkg = lookup.lookupClass().getPackageName();
+        // the hidden class names nothing outside java.base and reaches the constructor through class
+        // data: it can live in the record's lookup, or in the store's own when that one may not define
+        MethodHandles.Lookup definer = lookup.hasFullPrivilegeAccess() ? lookup : MethodHandles.lookup();
+        String pkg = definer.lookupClass().getPackageName();
         ClassDesc self = ClassDesc.of((pkg.isEmpty() ? "" : pkg + ".") + "PermafrostDecoder");
         Class<?>[] erased = slots.stream().map(slot -> erase(slot.javaType())).toArray(Class<?>[]::new);
         ClassDesc[] params = Arrays.stream(erased).map(c -> c.describeConstable().orElseThrow()).toArray(ClassDesc[]::new);
@@ -187,7 +191,7 @@ final class DecoderGenerator {
             });
         });
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING, constructor, corruptSlot), true);
+            MethodHandles.Lookup hidden = definer.defineHiddenClassWithClassData(bytes, List.of(RawMemory.EVERYWHERE, DECODE_STRING, constructor, corruptSlot), true);
             Object decoder = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, MemorySegment.class, LongFunction[].class)).invoke(memory, nested);
             return (LongFunction<R>) decoder;

@@ -258,8 +258,10 @@ final class TypeTable {
                 mine.addReads(recordClass.getModule());
             }
             try {
+                // across modules this has PRIVATE but not MODULE access: enough for the constructor
+                // and the accessors, which is all registration and the decoder need
                 MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(recordClass, MethodHandles.lookup());
-                if (lookup.hasFullPrivilegeAccess()) {
+                if ((lookup.lookupModes() & MethodHandles.Lookup.PRIVATE) != 0) {
                     return lookup;
                 }
             } catch (IllegalAccessException e) {

@@ -1,5 +1,6 @@
 package dev.permafrost.jmh.trace;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.tukaani.xz.CorruptedInputException;
 import org.tukaani.xz.XZFormatException;
 import org.tukaani.xz.XZInputStream;
 
@@ -70,8 +72,13 @@ public record Trace(int[] keys) {
             throw new TraceException(file + ": no such file");
         } catch (XZFormatException e) {
             throw new TraceException(file + ": not a valid xz file: " + e.getMessage());
+        } catch (CorruptedInputException e) {
+            throw new TraceException(file + ": damaged xz data: " + e.getMessage());
+        } catch (EOFException e) {
+            throw new TraceException(file + ": truncated: the xz data ends before its end marker");
         } catch (IOException e) {
-            throw new TraceException(file + ": cannot read the trace: " + e);
+            throw new TraceException(file + ": cannot read the trace: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         } catch (OutOfMemoryError e) {
             throw new TraceException(file + ": too large to hold in memory: " + e.getMessage());
         }

@@ -47,6 +47,7 @@ public record Trace(int[] keys) {
      */
     public static Trace read(Path file) throws TraceException {
         byte[] bytes;
+        boolean compressed = false;
         try {
             byte[] head = new byte[XZ_MAGIC.length];
             int headLength;
@@ -54,6 +55,7 @@ public record Trace(int[] keys) {
                 headLength = in.readNBytes(head, 0, head.length);
             }
             if (headLength == head.length && Arrays.equals(head, XZ_MAGIC)) {
+                compressed = true;
                 try (InputStream in = new XZInputStream(Files.newInputStream(file))) {
                     bytes = in.readAllBytes();
                 }
@@ -86,8 +88,8 @@ public record Trace(int[] keys) {
             throw new TraceException(file + ": empty trace: expected at least one 4-byte key");
         }
         if (bytes.length % Integer.BYTES != 0) {
-            throw new TraceException(file + ": unknown format: " + bytes.length
-                    + " bytes (decompressed) is not a whole number of big-endian 32-bit keys");
+            throw new TraceException(file + ": unknown format: " + bytes.length + " bytes"
+                    + (compressed ? " after decompression" : "") + " is not a whole number of big-endian 32-bit keys");
         }
         int[] keys = new int[bytes.length / Integer.BYTES];
         ByteBuffer.wrap(bytes).asIntBuffer().get(keys); // big-endian, the buffer's default

@@ -99,7 +99,7 @@ class TraceReplayTest {
         Path ragged = directory.resolve("ragged.trace");
         Files.write(ragged, new byte[] {0, 0, 0, 1, 0, 0});
         assertThat(run("--trace", ragged.toString(), "--capacity", "10")).isEqualTo(2);
-        assertOneErrorLine("6 bytes (decompressed) is not a whole number");
+        assertOneErrorLine("unknown format: 6 bytes is not a whole number");
 
         err.reset();
         Path fakeXz = directory.resolve("fake.trace.xz");

@@ -6,6 +6,8 @@
  * missing or stale, runs JMH with JSON output into {@code bench-results/}, and prints the
  * report); extra arguments go to JMH, for example {@code scripts/bench RefCountBenchmark -f 1}.
  * {@code ./mvnw verify} compiles and packages the benchmarks but never runs them.
+ * {@code scripts/bench trace ...} runs no JMH: it replays a key trace into the overlay's policy,
+ * Caffeine and an LRU ({@link dev.permafrost.jmh.trace.TraceReplay}).
  *
  * <p>Thread rules: each benchmark says how many threads share its state; states are
  * {@code Scope.Benchmark}, so two-thread variants hit the same object. Forked JVMs get

@@ -1,0 +1,23 @@
+package dev.permafrost.jmh.trace;
+
+/**
+ * A cache a trace is replayed into: each access is a lookup that, on a miss, adds the key.
+ * One thread calls it.
+ */
+public interface ReplayedCache {
+
+    /**
+     * The cache's name in the output: a JSON key of {@code hit_ratio}.
+     *
+     * @return a short lower-case name
+     */
+    String name();
+
+    /**
+     * Looks a key up and, if absent, adds it (evicting as the cache's policy decides).
+     *
+     * @param key the trace's key
+     * @return {@code true} for a hit, {@code false} for a miss
+     */
+    boolean access(int key);
+}

@@ -25,6 +25,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * object never shares a page with small ones and, once freed, is reused whole by the next
  * large object of its class.
  *
+ * <p><b>Commits are snapshots</b> ({@code docs/FORMAT.md}, "What a commit publishes"): a block
+ * freed after a commit is not put on a free list at once but kept, untouched, on a pending list
+ * on the Java heap, and becomes reusable only once the next commit is durable
+ * ({@link #committed}). So a block that the newest commit describes as live keeps its bytes
+ * (all but the count word) until a commit that no longer describes it is durable: recovery to
+ * the newest commit finds what it describes intact. Blocks free at a commit are reused at once
+ * (the commit describes them as free).
+ *
  * <p>State: the bump offset, the free-list heads and the statistics live on the Java heap;
  * the owner copies them into a commit slot when it commits ({@link #snapshot}). A private
  * (copy-on-write) opener starts from the committed state of the file and never writes it
@@ -88,6 +96,10 @@ public final class Allocator {
     private long liveBytes;
     private long freeBytes;
     private long wastedBytes;
+    /** Blocks freed since the last commit: reusable once the next commit is durable. */
+    private final Pending freedSinceCommit = new Pending();
+    /** Whether freed blocks wait for the next commit ({@link #freedSinceCommit}) or are reused at once. */
+    private final boolean reuseAfterCommit;
 
     /**
      * Starts an allocator over one mapping.
@@ -99,6 +111,24 @@ public final class Allocator {
      * @param reserver      reserves disk space ahead of the bump offset
      */
     public Allocator(MemorySegment heap, Path file, Snapshot start, long limitOffset, SpaceReserver reserver) {
+        this(heap, file, start, limitOffset, reserver, false);
+    }
+
+    /**
+     * Starts an allocator over one mapping, choosing when freed blocks are reused.
+     *
+     * @param heap             the store's memory, from offset 0 of the file
+     * @param file             the store file, for messages
+     * @param start            state to start from: the committed one, or an empty heap
+     * @param limitOffset      end of the memory allocations may use
+     * @param reserver         reserves disk space ahead of the bump offset
+     * @param reuseAfterCommit {@code true} for the owner of a file that commits: a freed block is
+     *                         reused only after the next commit (see the class comment);
+     *                         {@code false} for memory no commit describes (private memory): at once
+     */
+    public Allocator(MemorySegment heap, Path file, Snapshot start, long limitOffset, SpaceReserver reserver,
+                     boolean reuseAfterCommit) {
+        this.reuseAfterCommit = reuseAfterCommit;
         this.heap = heap;
         this.file = file;
         this.limitOffset = limitOffset;
@@ -158,7 +188,9 @@ public final class Allocator {
                     }
                     throw new StoreFullException(file, bumpOffset, "no room for an object of " + payloadBytes
                             + " bytes (a block of " + blockBytes + "): " + (limitOffset - bumpOffset)
-                            + " bytes left above the bump offset, no free block of its size or larger");
+                            + " bytes left above the bump offset, no free block of its size or larger"
+                            + (freedSinceCommit.totalBytes == 0 ? "" : "; " + freedSinceCommit.totalBytes
+                            + " bytes freed since the last commit become reusable when the store commits"));
                 }
                 liveObjects++;
                 liveBytes += blockBytes;
@@ -197,17 +229,83 @@ public final class Allocator {
             }
             liveObjects--;
             liveBytes -= blockBytes;
-            release(objectOffset, blockBytes);
+            if (!reuseAfterCommit || blockBytes < SizeClasses.MIN_FREE_LIST_BLOCK_BYTES) {
+                release(objectOffset, blockBytes); // at once (a block too small for a list is wasted)
+            } else {
+                freeBytes += blockBytes; // free, though not yet reusable (see the class comment)
+                freedSinceCommit.add(objectOffset, blockBytes);
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** {@return the allocator's state, consistent at one instant} */
+    /**
+     * Tells the allocator that a commit is durable: the blocks freed before it become reusable
+     * (the commit describes none of them as live). Call with allocation stopped, after the
+     * commit slot is synced.
+     */
+    public void committed() {
+        lock.lock();
+        try {
+            freedSinceCommit.drainInto(this);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Freed blocks not yet on a free list: offsets and sizes on the Java heap, nothing written to the blocks. */
+    private static final class Pending {
+        private long[] offsets = new long[16];
+        private long[] bytes = new long[16];
+        private int size;
+        private long totalBytes;
+
+        void add(long offset, long blockBytes) {
+            totalBytes += blockBytes;
+            if (size == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, size * 2);
+                bytes = java.util.Arrays.copyOf(bytes, size * 2);
+            }
+            offsets[size] = offset;
+            bytes[size++] = blockBytes;
+        }
+
+        /** Puts every block on its free list (their bytes are already counted free) and empties this list. */
+        void drainInto(Allocator allocator) {
+            for (int i = 0; i < size; i++) {
+                allocator.freeBytes -= bytes[i];
+                allocator.release(offsets[i], bytes[i]);
+            }
+            size = 0;
+            totalBytes = 0;
+            if (offsets.length > 1024) { // a burst of frees: do not keep its arrays for ever
+                offsets = new long[16];
+                bytes = new long[16];
+            }
+        }
+    }
+
+    /** {@return the allocator's state, consistent at one instant; blocks freed but not yet reusable count as free} */
     public Snapshot snapshot() {
         lock.lock();
         try {
             return new Snapshot(bumpOffset, freeHeads.clone(), liveObjects, liveBytes, freeBytes, wastedBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@return the state a commit records: as {@link #snapshot}, but blocks freed and not yet
+     * reusable count as wasted, so that the free bytes are exactly the free lists' bytes}
+     */
+    public Snapshot commitSnapshot() {
+        lock.lock();
+        try {
+            long pending = freedSinceCommit.totalBytes;
+            return new Snapshot(bumpOffset, freeHeads.clone(), liveObjects, liveBytes, freeBytes - pending,
+                    wastedBytes + pending);
         } finally {
             lock.unlock();
         }

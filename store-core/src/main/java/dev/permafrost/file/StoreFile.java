@@ -177,6 +177,53 @@ public final class StoreFile {
      * @throws PermafrostException a typed exception naming the file and what is wrong with it
      */
     public static StoreFile open(Path path, Access access, long privateBytes) {
+        return open(path, access, privateBytes, false);
+    }
+
+    /**
+     * Opens a store whose owner died, for recovery: as an owner (exclusive lock, shared
+     * read-write mapping of the whole file), but a newest commit that is not clean is accepted,
+     * and nothing is written: the caller repairs the heap and commits.
+     *
+     * @param path the file
+     * @return the open file, accessed as {@link Access#OWNER}, at its newest valid commit
+     * @throws StoreStateException if the store is frozen or was closed cleanly (nothing to recover)
+     * @throws PermafrostException a typed exception naming the file and what is wrong with it
+     */
+    public static StoreFile openForRecovery(Path path) {
+        return open(path, Access.OWNER, 0, true);
+    }
+
+    /**
+     * Reads and validates a store's header without mapping it or writing anything, under a
+     * shared lock held only while it reads (so a live owner is refused).
+     *
+     * @param path the file
+     * @return the validated header
+     * @throws StoreLockedException if an owner has the store open
+     * @throws PermafrostException  a typed exception naming the file and what is wrong with it
+     */
+    public static StoreHeaders.Headers inspect(Path path) {
+        checkPlatform(path);
+        int fd;
+        try {
+            fd = openFile(path, Posix.O_RDONLY);
+        } catch (PosixException e) {
+            throw accessFailed(path, e);
+        }
+        try {
+            if (!lock(fd, false)) {
+                throw new StoreLockedException(path, PermafrostException.NO_OFFSET, lockedBy(heldInThisProcess(path), false));
+            }
+            return readHeaders(path, fd, Posix.length(fd));
+        } catch (PosixException e) {
+            throw accessFailed(path, e);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    private static StoreFile open(Path path, Access access, long privateBytes, boolean recovering) {
         checkPlatform(path);
         if (Files.isDirectory(path)) {
             throw new StoreAccessException(path, PermafrostException.NO_OFFSET, "is a directory, not a store file");
@@ -229,10 +276,15 @@ public final class StoreFile {
             if (!locked) {
                 throw new StoreLockedException(path, PermafrostException.NO_OFFSET, lockedBy(heldInThisProcess(path), owner));
             }
-            if (!slot.isClean()) {
+            if (recovering && (slot.isClean() || slot.isFrozen())) {
+                throw new StoreStateException(path, PermafrostException.NO_OFFSET, "the store is "
+                        + (slot.isFrozen() ? "frozen" : "closed cleanly") + ": there is nothing to recover");
+            }
+            if (!slot.isClean() && !recovering) {
                 throw new StoreNotCleanException(path, CommitSlotDescriptor.slotOffset(slot.generation()),
                         "the store was not closed cleanly: its owner died after commit generation " + slot.generation()
-                                + "; it needs repair before it can be opened");
+                                + damagedSuccessor(headers) + "; Store.recover (scripts/heap-dump recover FILE) brings it"
+                                + " back to that commit, then it opens");
             }
             long fileBytes = slot.isFrozen() ? slot.frozenBoundaryOffset() : length;
             long above = access != Access.PRIVATE || !slot.isFrozen() ? 0 : privateBytes > 0 ? privateBytes
@@ -240,7 +292,7 @@ public final class StoreFile {
             long address = map(fd, access, fileBytes, above);
             long mapped = fileBytes + above;
             StoreFile file = new StoreFile(path, fd, access, superblock, slot, address, mapped);
-            if (owner) {
+            if (owner && !recovering) {
                 file.writeFirstSlot(slot.next(slot.generation() + 1, 0)); // dirty while the owner has it open
             }
             OPEN_IN_THIS_PROCESS.add(file);
@@ -252,6 +304,13 @@ public final class StoreFile {
             Posix.close(fd);
             throw e;
         }
+    }
+
+    /** For the not-clean message: the other slot is damaged (a commit after this one was torn, or damaged since). */
+    private static String damagedSuccessor(StoreHeaders.Headers headers) {
+        StoreHeaders.SlotReport other = headers.slot(CommitSlotDescriptor.slotOffset(headers.committed().generation())
+                == StoreFormat.COMMIT_SLOT_0_OFFSET ? 1 : 0);
+        return other.state() == StoreHeaders.SlotState.DAMAGED ? " (the other commit slot is damaged: " + other.problem() + ")" : "";
     }
 
     /** {@return the file} */
@@ -330,6 +389,7 @@ public final class StoreFile {
         long boundary = frozen.frozenBoundaryOffset();
         try {
             commit(frozen);
+            writeSlot(frozen.next(frozen.generation() + 1, frozen.flags())); // both slots frozen: one damaged slot leaves the other
             Posix.mmap(address + boundary, mappedBytes - boundary, Posix.PROT_READ | Posix.PROT_WRITE,
                     Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_FIXED | Posix.MAP_NORESERVE, -1, 0);
             Posix.ftruncate(fd, boundary);

@@ -28,11 +28,17 @@ final class Roots {
     /** Root name to its entry's index in the root table; changed only under this object's lock. */
     private final Map<String, Integer> slots = new HashMap<>();
     private volatile long rootTableOffset;
+    /**
+     * The table the last commit published (as opened, or as recorded by {@link #published}):
+     * never written again; the first change after a commit copies it. Under this object's lock.
+     */
+    private long publishedOffset;
 
     Roots(ObjectSpace space, BuiltinKinds builtins, long rootTableOffset) {
         this.space = space;
         this.builtins = builtins;
         this.rootTableOffset = rootTableOffset;
+        this.publishedOffset = rootTableOffset;
         if (rootTableOffset != 0) {
             load(rootTableOffset);
         }
@@ -64,6 +70,25 @@ final class Roots {
         return rootTableOffset;
     }
 
+    /** A commit recorded the table as it is now: from here on it is copied before it is changed. */
+    synchronized void published() {
+        publishedOffset = rootTableOffset;
+    }
+
+    /**
+     * The root table to change in place: the current one, or, if a commit published it, a copy
+     * that replaces it (the published one is released, and its block is not reused before two
+     * more commits: see {@code Allocator}). If the copy cannot be made, nothing changed.
+     */
+    private long writableTable() {
+        long table = rootTableOffset;
+        if (table != 0 && table == publishedOffset) {
+            table = space.grow(table, TypeIds.ROOT_TABLE, space.payloadBytesAt(table));
+            rootTableOffset = table;
+        }
+        return table;
+    }
+
     /**
      * Names an object. {@code adopt}: the root takes over a reference the caller holds; else it
      * retains its own. If this throws, nothing changed: a handed-over reference is still the caller's.
@@ -77,7 +102,15 @@ final class Roots {
         }
         Integer slot = slots.get(name);
         if (slot != null) {
-            MemorySegment payload = space.payloadOf(rootTableOffset);
+            MemorySegment payload;
+            try {
+                payload = space.payloadOf(writableTable());
+            } catch (RuntimeException e) {
+                if (!adopt) {
+                    space.store.release(objectOffset);
+                }
+                throw e;
+            }
             long old = RootTableDescriptor.objectOffset(payload, slot);
             RootTableDescriptor.setEntry(payload, slot, RootTableDescriptor.nameOffset(payload, slot), objectOffset);
             roots.put(name, objectOffset);
@@ -95,6 +128,8 @@ final class Roots {
             if (count == RootTableDescriptor.capacity(space.payloadBytesAt(table))) {
                 table = space.grow(table, TypeIds.ROOT_TABLE, RootTableDescriptor.payloadBytes(count * 2));
                 rootTableOffset = table;
+            } else {
+                table = writableTable();
             }
             nameObject = builtins.writeString(name);
             MemorySegment payload = space.payloadOf(table);
@@ -122,11 +157,12 @@ final class Roots {
     synchronized boolean remove(String name) {
         checkName(name);
         checkWritable(name);
-        Integer slot = slots.remove(name);
+        Integer slot = slots.get(name);
         if (slot == null) {
             return false;
         }
-        MemorySegment payload = space.payloadOf(rootTableOffset);
+        MemorySegment payload = space.payloadOf(writableTable()); // if the copy fails, nothing changed
+        slots.remove(name);
         int last = RootTableDescriptor.count(payload) - 1;
         long nameObject = RootTableDescriptor.nameOffset(payload, slot);
         long object = RootTableDescriptor.objectOffset(payload, slot);

@@ -7,6 +7,7 @@ import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreFullException;
+import dev.permafrost.error.StoreRecoveryException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.file.StoreFile;
 import dev.permafrost.layout.ArrayDescriptor;
@@ -17,6 +18,7 @@ import dev.permafrost.layout.HeapWalker;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
+import dev.permafrost.layout.StoreHeaders;
 import dev.permafrost.layout.TypeIds;
 import dev.permafrost.memory.MappingMemory;
 import dev.permafrost.memory.PageMap;
@@ -87,7 +89,7 @@ public final class Store implements AutoCloseable {
         this.frozenCommit = committed.isFrozen() ? committed : null;
         this.state = committed.isFrozen() ? State.FROZEN : State.OPEN;
         this.allocator = switch (mode) {
-            case OWNER -> new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), file::reserve);
+            case OWNER -> new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), file::reserve, true);
             case COPY_ON_WRITE -> committed.isFrozen()
                     ? emptyAllocator(committed.frozenBoundaryOffset())
                     : new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), Allocator.SpaceReserver.NONE);
@@ -163,6 +165,46 @@ public final class Store implements AutoCloseable {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * Brings a store whose owner died (or was killed) back to its last commit, so that it opens
+     * again. The store must not be open anywhere (an exclusive lock is taken, without waiting).
+     *
+     * <p>What it guarantees, and when it refuses ({@code docs/FORMAT.md}, "Recovery"): every
+     * object the last commit describes as live (reachable from its roots, with the type table)
+     * is kept and intact, including one its owner freed after the commit; objects written after
+     * the commit above its bump offset are dropped; the free lists and counts are rebuilt from a
+     * walk of the heap; reference counts of reachable objects are raised to the references found
+     * to them, never lowered; the store is then committed clean. If the heap or the tables of the
+     * last commit are damaged, so that recovery cannot guarantee that, it refuses with a
+     * {@link StoreRecoveryException} saying what would be lost, and changes nothing.
+     *
+     * <p>A store that is frozen, or was closed cleanly, is not changed: the report says there was
+     * nothing to recover. Command line: {@code scripts/heap-dump recover FILE}.
+     *
+     * @param path the store file
+     * @return what was done
+     * @throws StoreRecoveryException if the last commit cannot be recovered without loss
+     * @throws PermafrostException    if the file is not a readable store, or a process has it open
+     */
+    public static RecoveryReport recover(Path path) {
+        StoreHeaders.Headers headers = StoreFile.inspect(path);
+        CommitSlot committed = headers.committed();
+        if (committed.isFrozen() || committed.isClean()) {
+            return new RecoveryReport(path, false, committed.generation(), committed.liveObjects(), 0, 0, 0, false);
+        }
+        StoreFile file = StoreFile.openForRecovery(path);
+        try {
+            return new StoreRecovery(file).run();
+        } finally {
+            file.close();
+        }
+    }
+
+    /** A store over a file opened for recovery: its tables read, nothing written. For {@link StoreRecovery}. */
+    static Store overRecovery(StoreFile file) {
+        return new Store(file, OpenMode.OWNER);
     }
 
     /**
@@ -416,7 +458,10 @@ public final class Store implements AutoCloseable {
     public void commit() {
         checkOwnerOpen("commit");
         Allocator current = allocator;
-        current.whileStopped(() -> file.commit(nextCommit(current.snapshot(), 0)));
+        types.commitTables(() -> current.whileStopped(() -> {
+            file.commit(nextCommit(current.commitSnapshot(), 0));
+            current.committed();
+        }));
     }
 
     /**
@@ -574,7 +619,14 @@ public final class Store implements AutoCloseable {
         try {
             if (was == State.OPEN && mode == OpenMode.OWNER) {
                 Allocator current = allocator;
-                current.whileStopped(() -> file.commit(nextCommit(current.snapshot(), CommitSlotDescriptor.FLAG_CLEAN)));
+                // two clean commits, so that a damaged newest slot leaves a clean one behind: the
+                // first with the blocks freed since the last commit still as they were (not on a
+                // free list), the second with them on the free lists
+                types.commitTables(() -> current.whileStopped(() -> {
+                    file.commit(nextCommit(current.commitSnapshot(), CommitSlotDescriptor.FLAG_CLEAN));
+                    current.committed();
+                    file.commit(nextCommit(current.commitSnapshot(), CommitSlotDescriptor.FLAG_CLEAN));
+                }));
             }
         } finally {
             state = State.CLOSED;

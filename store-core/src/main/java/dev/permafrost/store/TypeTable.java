@@ -44,11 +44,17 @@ final class TypeTable {
     private final Map<String, StructLayout> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, RecordType<?>> bound = new ConcurrentHashMap<>();
     private volatile long typeTableOffset;
+    /**
+     * The table the last commit published (as opened, or as recorded by {@link #published}):
+     * never written again; the first change after a commit copies it. Under this object's lock.
+     */
+    private long publishedOffset;
 
     TypeTable(ObjectSpace space, Types types, long typeTableOffset) {
         this.space = space;
         this.types = types;
         this.typeTableOffset = typeTableOffset;
+        this.publishedOffset = typeTableOffset;
         if (typeTableOffset != 0) {
             loadTypeTable(typeTableOffset);
         }
@@ -57,6 +63,11 @@ final class TypeTable {
     /** {@return the type table's offset, 0 if no type was ever registered: what the next commit records} */
     long offset() {
         return typeTableOffset;
+    }
+
+    /** A commit recorded the table as it is now: from here on it is copied before it is changed. Under this object's lock. */
+    synchronized void published() {
+        publishedOffset = typeTableOffset;
     }
 
     private void loadTypeTable(long table) {
@@ -339,6 +350,10 @@ final class TypeTable {
         int count = TypeTableDescriptor.count(payload);
         if (count == TypeTableDescriptor.capacity(payload.byteSize())) {
             table = space.grow(table, TypeIds.TYPE_TABLE, TypeTableDescriptor.payloadBytes(count * 2));
+            typeTableOffset = table;
+            payload = space.payloadOf(table);
+        } else if (table == publishedOffset) { // a commit published it: change a copy (copy-on-write)
+            table = space.grow(table, TypeIds.TYPE_TABLE, payload.byteSize());
             typeTableOffset = table;
             payload = space.payloadOf(table);
         }

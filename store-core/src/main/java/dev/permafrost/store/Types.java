@@ -445,6 +445,21 @@ public final class Types {
         return table.offset();
     }
 
+    /**
+     * Runs a commit with the tables still: no type registration or root change runs meanwhile
+     * (their locks, taken before the allocator's, as those operations take them), and after it
+     * the tables it recorded are copied before they are changed again.
+     */
+    void commitTables(Runnable commit) {
+        synchronized (table) {
+            synchronized (roots) {
+                commit.run();
+                table.published();
+                roots.published();
+            }
+        }
+    }
+
     long rootTableOffset() {
         return roots.offset();
     }

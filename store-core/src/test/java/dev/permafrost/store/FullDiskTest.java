@@ -113,10 +113,12 @@ class FullDiskTest {
             long freed = objects.keySet().stream().skip(objects.size() / 2).findFirst().orElseThrow();
             objects.remove(freed);
             store.release(freed);
+            store.commit(); // a block freed after a commit is reused only after the next
             long again = store.allocate(OBJECT_BYTES);
             assertThat(again).as("the freed block, which needs no new disk space").isEqualTo(freed);
             fill(store.payload(again), 1_000_000);
-            store.release(large); // 200 KiB back: smaller objects are carved out of it
+            store.release(large); // 200 KiB back after the next commit: smaller objects are carved out of it
+            store.commit();
             List<Long> small = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 long object = store.allocate(OBJECT_BYTES);

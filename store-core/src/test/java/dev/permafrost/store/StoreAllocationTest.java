@@ -26,6 +26,7 @@ class StoreAllocationTest {
             long large = store.allocate(16L << 20);
             assertThat(StoreFormat.isPageAligned(large)).isTrue();
             store.release(large);
+            store.commit(); // a block freed after a commit is reused only after the next
             List<Long> small = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 long object = store.allocate(i % 500);
@@ -72,6 +73,9 @@ class StoreAllocationTest {
             }
             assertThat(filled.size()).isGreaterThan(900);
             store.release(filled.removeLast());
+            assertThatThrownBy(() -> store.allocate(1000)).isExactlyInstanceOf(StoreFullException.class)
+                    .hasMessageContaining("freed since the last commit become reusable when the store commits");
+            store.commit();
             filled.add(store.allocate(1000));
             assertThat(store.refCount(kept)).isEqualTo(1);
             assertThat(store.stats().liveObjects()).isEqualTo(filled.size() + 1);
@@ -98,6 +102,7 @@ class StoreAllocationTest {
                 assertThat(store.stats().bumpOffset()).isEqualTo(store.stats().capacityBytes());
             }
             store.release(big);
+            store.commit(); // a block freed after a commit is reused only after the next
             long small = store.allocate(100);
             assertThat(small).as("carved from the freed 8 KiB block").isEqualTo(big);
             long second = store.allocate(100);

@@ -279,30 +279,27 @@ class StoreBadInputTest {
     }
 
     @Test
-    void aTornNewestSlotAboveADirtyOneIsNotClean() {
-        Path path = cleanStore(); // generations 1 (dirty) and 2 (clean)
-        try (Store store = Store.open(path, OpenMode.OWNER)) { // 3 dirty in slot 1, 4 clean in slot 0
-            store.allocate(10);
-        }
-        StoreFiles.patchSlot(path, StoreFormat.COMMIT_SLOT_0_OFFSET, false,
-                page -> page.set(ValueLayout.JAVA_BYTE, 3000, (byte) 0x5a));
-        for (OpenMode mode : OpenMode.values()) {
-            StoreNotCleanException e = assertRefusedUnchanged(path, StoreNotCleanException.class,
-                    StoreFormat.COMMIT_SLOT_1_OFFSET, () -> Store.open(path, mode));
-            assertThat(e.getMessage()).contains("generation 3");
-        }
-    }
-
-    @ParameterizedTest(name = "bump offset {0}")
-    @ValueSource(longs = {0, 4096, StoreFormat.HEAP_START_OFFSET + 8, CAPACITY_BYTES + 16, Long.MAX_VALUE - 15, -16})
-    void aSlotWhoseBumpOffsetIsOutOfRangeIsCorrupt(long bump) {
+    void aTornNewestSlotAboveADirtyOneIsNotClean() throws java.io.IOException {
         Path path = cleanStore();
-        long newest = StoreFiles.newestSlotOffset(path);
-        StoreFiles.patchSlot(path, newest, true, page -> page.set(StoreFormat.LONG, CommitSlotDescriptor.BUMP_OFFSET, bump));
+        Path orphan = dir.resolve("orphan.pf");
+        try (Store store = Store.open(path, OpenMode.OWNER)) { // a dirty mark, then a dirty commit
+            store.allocate(10);
+            store.commit();
+            java.nio.file.Files.copy(path, orphan); // what an owner killed now leaves
+        }
+        long newest = StoreFiles.newestSlotOffset(orphan);
+        long older = newest == StoreFormat.COMMIT_SLOT_0_OFFSET ? StoreFormat.COMMIT_SLOT_1_OFFSET : StoreFormat.COMMIT_SLOT_0_OFFSET;
+        long olderGeneration = StoreFiles.slot(orphan, older).generation();
+        StoreFiles.patchSlot(orphan, newest, false, page -> page.set(ValueLayout.JAVA_BYTE, 3000, (byte) 0x5a));
         for (OpenMode mode : OpenMode.values()) {
-            CorruptStoreException e = assertRefusedUnchanged(path, CorruptStoreException.class,
-                    newest + CommitSlotDescriptor.BUMP_OFFSET, () -> Store.open(path, mode));
-            assertThat(e.getMessage()).contains("bump offset");
+            StoreNotCleanException e = assertRefusedUnchanged(orphan, StoreNotCleanException.class, older,
+                    () -> Store.open(orphan, mode));
+            assertThat(e.getMessage()).contains("generation " + olderGeneration).contains("the other commit slot is damaged")
+                    .contains("Store.recover");
+        }
+        assertThat(Store.recover(orphan).recovered()).isTrue();
+        try (Store store = Store.open(orphan, OpenMode.READ_ONLY)) {
+            assertThat(store.stats().liveObjects()).as("the older commit: the object allocated after it is dropped").isEqualTo(1);
         }
     }
 
@@ -437,16 +434,16 @@ class StoreBadInputTest {
     @Test
     void aNewerFormatSlotThatALaterCommitSupersededDoesNotStopTheStoreOpening() {
         // a rolling downgrade: the newer build's commit is older than the newest one, which this build reads
-        Path path = cleanStore(); // slot 0: generation 2, clean; slot 1: generation 1
-        StoreFiles.patchSlot(path, StoreFormat.COMMIT_SLOT_1_OFFSET, true,
+        Path path = cleanStore(); // slot 0: generation 2, clean; slot 1: generation 3, clean (close commits twice)
+        StoreFiles.patchSlot(path, StoreFormat.COMMIT_SLOT_0_OFFSET, true,
                 page -> page.set(StoreFormat.INT, CommitSlotDescriptor.FLAGS_OFFSET, 1 << 5));
         try (Store store = Store.open(path, OpenMode.READ_ONLY)) {
             assertThat(store.stats().liveObjects()).isEqualTo(1);
         }
-        try (Store store = Store.open(path, OpenMode.OWNER)) { // commits generation 3 over the superseded slot
+        try (Store store = Store.open(path, OpenMode.OWNER)) { // commits generation 4 over the superseded slot
             assertThat(store.stats().liveObjects()).isEqualTo(1);
         }
-        assertThat(StoreFiles.slot(path, StoreFormat.COMMIT_SLOT_1_OFFSET).generation()).isEqualTo(3);
+        assertThat(StoreFiles.slot(path, StoreFormat.COMMIT_SLOT_0_OFFSET).generation()).isEqualTo(6);
     }
 
     @Test

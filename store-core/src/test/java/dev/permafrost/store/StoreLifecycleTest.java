@@ -47,6 +47,8 @@ class StoreLifecycleTest {
             assertThatThrownBy(() -> store.retain(a)).isInstanceOf(ReferenceCountException.class)
                     .hasMessageContaining("use after free");
             assertThat(store.refCount(a)).isZero();
+            assertThat(store.allocate(100)).as("not reused before the next commit").isNotEqualTo(a);
+            store.commit();
             assertThat(store.allocate(100)).isEqualTo(a);
         }
     }

@@ -114,6 +114,8 @@ class StoreModelProperties {
     static final class Model {
         final TreeMap<Long, Modelled> live = new TreeMap<>();
         final TreeMap<Long, Long> freed = new TreeMap<>(); // offset -> block bytes
+        /** Of the freed blocks, those freed before the last commit: only they may be handed out again. */
+        final java.util.Set<Long> reusable = new java.util.HashSet<>();
         /** Holes left in the frozen region: never handed out again. */
         final TreeMap<Long, Long> frozenHoles = new TreeMap<>();
         long frozenBumpOffset; // 0 until frozen
@@ -194,7 +196,8 @@ class StoreModelProperties {
             case Allocate(int typeId, int payloadBytes) -> {
                 long blockBytes = SizeClasses.blockBytes(payloadBytes);
                 boolean reusable = blockBytes >= SizeClasses.MIN_FREE_LIST_BLOCK_BYTES
-                        && model.freed.containsValue(blockBytes);
+                        && model.freed.entrySet().stream().anyMatch(e -> e.getValue() == blockBytes
+                        && model.reusable.contains(e.getKey()));
                 long bumpBefore = store.stats().bumpOffset();
                 long offset = store.allocate(typeId, payloadBytes);
                 assertThat(store.refCount(offset)).isEqualTo(1);
@@ -208,7 +211,10 @@ class StoreModelProperties {
                     assertThat(offset).as("reused block").isLessThan(bumpBefore);
                     assertThat(store.stats().bumpOffset()).isEqualTo(bumpBefore);
                 }
+                assertThat(model.freed.containsKey(offset) && !model.reusable.contains(offset))
+                        .as("a block freed after the last commit is not handed out before the next").isFalse();
                 model.handedOut(offset, blockBytes);
+                model.reusable.retainAll(model.freed.keySet());
                 Modelled object = new Modelled(model.nextId++, typeId, payloadBytes);
                 MemorySegment.copy(PATTERN_SEGMENT, object.patternStart(), payload, 0, payloadBytes);
                 assertThat(model.live.put(offset, object)).as("offset handed out twice").isNull();
@@ -237,6 +243,9 @@ class StoreModelProperties {
                     if (!object.immortal && --object.count == 0) {
                         model.live.remove(offset);
                         model.freed.put(offset, object.blockBytes());
+                        if (store.mode() != OpenMode.OWNER) { // private memory: no commit describes it, reused at once
+                            model.reusable.add(offset);
+                        }
                     }
                 }
             }
@@ -251,9 +260,13 @@ class StoreModelProperties {
                     assertThat(store.stats().liveObjects()).isEqualTo(liveBefore);
                 }
             }
-            case Commit() -> store.commit();
+            case Commit() -> {
+                store.commit();
+                model.reusable.addAll(model.freed.keySet());
+            }
             case Reopen() -> {
                 store.close();
+                model.reusable.addAll(model.freed.keySet());
                 return Store.open(path, OpenMode.OWNER);
             }
         }

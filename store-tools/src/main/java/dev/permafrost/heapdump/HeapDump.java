@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "heap-dump", mixinStandardHelpOptions = true, version = "heap-dump (Permafrost) 0.1.0",
         description = "Looks inside a Permafrost store file, and inside a live process that maps one.",
         subcommands = {InfoCommand.class, HistoCommand.class, ObjectsCommand.class, RefcountsCommand.class,
-                VerifyCommand.class, CowCommand.class, WorkersCommand.class, CommandLine.HelpCommand.class},
+                VerifyCommand.class, RecoverCommand.class, CowCommand.class, WorkersCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 verify found problems, 2 bad input (one line on stderr; --debug adds the stack trace)."})
 public final class HeapDump implements Runnable {
     /** Exit code: success. */

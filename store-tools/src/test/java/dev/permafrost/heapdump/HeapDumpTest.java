@@ -238,7 +238,7 @@ class HeapDumpTest {
     @Test
     void aStoreWhoseNewestCommitANewerFormatWroteIsShownAndVerifySaysSo() throws IOException {
         Path f = dir.resolve("s.pf");
-        StoreFixtures.mixed(f, false); // the newest slot is the clean close, the older one the owner's dirty mark
+        StoreFixtures.mixed(f, false); // both slots are the clean close's two commits
         Path newer = writableCopy(f, "newer-slot.pf");
         long newest = newestSlotOffset(newer);
         patchInt(newer, newest + dev.permafrost.layout.CommitSlotDescriptor.FLAGS_OFFSET,
@@ -246,7 +246,7 @@ class HeapDumpTest {
         fixSlotChecksum(newer, newest);
         Run info = run("info", newer.toString());
         assertThat(info.code()).as(info.err()).isZero();
-        assertThat(info.out()).contains("NOT cleanly closed"); // the older commit: the owner's dirty mark
+        assertThat(info.out()).contains("cleanly closed (commit generation"); // the older commit: the close's first
         Run verify = run("verify", newer.toString(), "--json");
         assertThat(verify.code()).as(verify.err()).isEqualTo(1);
         assertThat(verify.out()).contains("{\"offset\":" + (newest + dev.permafrost.layout.CommitSlotDescriptor.FLAGS_OFFSET))

@@ -23,7 +23,7 @@ import java.nio.ByteOrder;
  *
  * slot (u64): 0 = empty, else  [63 .. 40] fingerprint = hash &amp; 0xFFFFFF
  *                               [39 ..  0] position = chunk index &lt;&lt; 20 | byte in the chunk's payload
- * entry at a position: varint key length K, varint (value length V &lt;&lt; 1 | out-of-line),
+ * entry at a position: varint (key length K &lt;&lt; 1 | out-of-line), varint value length V,
  *                      K key bytes, then V value bytes, or (out-of-line) the u64 offset of an
  *                      object whose payload is the value (a typed record object, or a raw object)
  * </pre>
@@ -39,7 +39,10 @@ final class CacheFormat {
     static final int HASH_ALGORITHM = 1;
     static final int POSITION_BITS = 40;
     static final int CHUNK_SHIFT = 20;
-    static final int LOAD_PERCENT = 75;
+    /** The table's highest load; it is sized up to fill its block (see {@link #slotCount}), so most tables are below it. */
+    static final int LOAD_PERCENT = 80;
+    /** An object's header, bytes: a block holds it and the payload. */
+    static final long OBJECT_HEADER_BYTES = 16;
     static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
     static final long IN_CHUNK_MASK = (1L << CHUNK_SHIFT) - 1;
     static final int FINGERPRINT_BITS = Long.SIZE - POSITION_BITS;
@@ -85,9 +88,35 @@ final class CacheFormat {
         return CODEC_NAMES_OFFSET + 2 + keyCodecNameBytes + 2 + valueCodecNameBytes;
     }
 
-    /** {@return the slot count for that many entries: load at most {@link #LOAD_PERCENT}, one slot empty at least} */
+    /**
+     * Returns the slot count for that many entries: a load of at most {@link #LOAD_PERCENT}
+     * and one slot empty at least, then as many more slots as fit in the store block that
+     * holds the table anyway (a block is up to 1/8 larger than its object; the slots are free).
+     *
+     * @param entryCount the entries
+     * @return the slot count
+     */
     static long slotCount(long entryCount) {
-        return Math.max(entryCount + 1, (entryCount * 100 + LOAD_PERCENT - 1) / LOAD_PERCENT);
+        long needed = Math.max(entryCount + 1, (entryCount * 100 + LOAD_PERCENT - 1) / LOAD_PERCENT);
+        return (blockBytes(OBJECT_HEADER_BYTES + needed * Long.BYTES) - OBJECT_HEADER_BYTES) / Long.BYTES;
+    }
+
+    /**
+     * The store's block size for an object of that many bytes, header included: the size
+     * classes of {@code docs/FORMAT.md} ("Size classes"), which are part of the file format.
+     * Used only to size objects to their blocks; a different rule would waste bytes, not break.
+     *
+     * @param neededBytes header and payload
+     * @return the block's size
+     */
+    static long blockBytes(long neededBytes) {
+        long aligned = (neededBytes + 15) & -16L;
+        if (aligned <= 1024) {
+            return aligned;
+        }
+        int log2 = 63 - Long.numberOfLeadingZeros(aligned - 1);
+        long step = 1L << (log2 - 3);
+        return (aligned + step - 1) & -step;
     }
 
     /** {@return a key's home slot: the high half of hash × slot count} */

@@ -60,6 +60,8 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     private int chunkCount;
     private MemorySegment chunk; // the one being filled
     private long chunkFill;
+    /** Bytes of every chunk so far, headers included. */
+    private long chunkBytes;
 
     private long[] hashes = new long[1024];
     private long[] positions = new long[1024];
@@ -284,7 +286,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     private boolean keyEquals(long position, byte[] key) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
-        long length = CacheFormat.getVarint(in, at);
+        long length = CacheFormat.getVarint(in, at) >>> 1;
         if (length != key.length) {
             return false;
         }
@@ -312,11 +314,11 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             valueBytes += value.length;
             return appendOutOfLine(key, object, value.length);
         }
-        long entryBytes = CacheFormat.varintBytes(key.length) + CacheFormat.varintBytes((long) value.length << 1)
+        long entryBytes = CacheFormat.varintBytes((long) key.length << 1) + CacheFormat.varintBytes(value.length)
                 + key.length + value.length;
         long position = reserve(entryBytes);
-        long at = CacheFormat.putVarint(chunk, chunkFill, key.length);
-        at = CacheFormat.putVarint(chunk, at, (long) value.length << 1);
+        long at = CacheFormat.putVarint(chunk, chunkFill, (long) key.length << 1);
+        at = CacheFormat.putVarint(chunk, at, value.length);
         MemorySegment.copy(key, 0, chunk, ValueLayout.JAVA_BYTE, at, key.length);
         MemorySegment.copy(value, 0, chunk, ValueLayout.JAVA_BYTE, at + key.length, value.length);
         chunkFill += entryBytes;
@@ -333,11 +335,11 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     }
 
     private long appendOutOfLine(byte[] key, long objectOffset, long valueLength) {
-        long entryBytes = CacheFormat.varintBytes(key.length) + CacheFormat.varintBytes(valueLength << 1 | 1)
+        long entryBytes = CacheFormat.varintBytes((long) key.length << 1 | 1) + CacheFormat.varintBytes(valueLength)
                 + key.length + Long.BYTES;
         long position = reserve(entryBytes);
-        long at = CacheFormat.putVarint(chunk, chunkFill, key.length);
-        at = CacheFormat.putVarint(chunk, at, valueLength << 1 | 1);
+        long at = CacheFormat.putVarint(chunk, chunkFill, (long) key.length << 1 | 1);
+        at = CacheFormat.putVarint(chunk, at, valueLength);
         MemorySegment.copy(key, 0, chunk, ValueLayout.JAVA_BYTE, at, key.length);
         chunk.set(U64, at + key.length, objectOffset);
         chunkFill += entryBytes;
@@ -348,13 +350,12 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     private long dropValue(long position) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyLength = CacheFormat.getVarint(in, at);
-        long afterKeyLength = CacheFormat.varintEnd(in, at);
-        long field = CacheFormat.getVarint(in, afterKeyLength);
-        if ((field & 1) != 0) {
-            store.release(in.get(U64, CacheFormat.varintEnd(in, afterKeyLength) + keyLength));
+        long keyField = CacheFormat.getVarint(in, at);
+        long valueLengthAt = CacheFormat.varintEnd(in, at);
+        if ((keyField & 1) != 0) {
+            store.release(in.get(U64, CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1)));
         }
-        return field >>> 1;
+        return CacheFormat.getVarint(in, valueLengthAt);
     }
 
     /** Makes room for an entry in the chunk being filled, or in a new one; returns the entry's position. */
@@ -364,12 +365,13 @@ public final class CacheWriter<K, V> implements AutoCloseable {
                 throw new StoreStateException(file, PermafrostException.NO_OFFSET, "the cache is full: "
                         + CacheFormat.MAX_CHUNKS + " chunks of entries");
             }
-            // chunks grow from 4 KiB to 1 MiB, so a small cache stays small and a large one wastes at most one chunk's tail
-            long blockBytes = Math.min(1L << CacheFormat.CHUNK_SHIFT, FIRST_CHUNK_BYTES << Math.min(chunkCount, 20));
-            while (blockBytes - 16 < entryBytes) {
+            // a chunk is a power of two from 4 KiB to 1 MiB, at most 1/256 of the bytes so far: a small
+            // cache stays small, and the last chunk's unused tail is at most 1/256 of the entries' bytes
+            long blockBytes = Math.min(1L << CacheFormat.CHUNK_SHIFT, Long.highestOneBit(Math.max(FIRST_CHUNK_BYTES, chunkBytes / 256)));
+            while (blockBytes - CacheFormat.OBJECT_HEADER_BYTES < entryBytes) {
                 blockBytes <<= 1;
             }
-            long offset = store.allocate(blockBytes - 16); // a block of exactly blockBytes, header included
+            long offset = store.allocate(blockBytes - CacheFormat.OBJECT_HEADER_BYTES); // a block of exactly blockBytes
             if (chunkCount == chunks.length) {
                 chunks = Arrays.copyOf(chunks, chunkCount * 2);
                 chunkOffsets = Arrays.copyOf(chunkOffsets, chunkCount * 2);
@@ -378,6 +380,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             chunks[chunkCount] = chunk;
             chunkOffsets[chunkCount++] = offset;
             chunkFill = 0;
+            chunkBytes += blockBytes;
         }
         return ((long) (chunkCount - 1) << CacheFormat.CHUNK_SHIFT) | chunkFill;
     }

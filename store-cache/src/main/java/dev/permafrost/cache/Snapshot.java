@@ -196,10 +196,11 @@ final class Snapshot {
     private boolean keyEquals(long position, byte[] key) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
-        int length = in.get(ValueLayout.JAVA_BYTE, at);
-        if (length < 0) { // a key of 128 bytes or more
-            length = (int) CacheFormat.getVarint(in, at);
+        int field = in.get(ValueLayout.JAVA_BYTE, at);
+        if (field < 0) { // a key of 64 bytes or more
+            field = (int) CacheFormat.getVarint(in, at);
         }
+        int length = field >>> 1;
         if (length != key.length) {
             return false;
         }
@@ -211,12 +212,11 @@ final class Snapshot {
     MemorySegment valueBytes(long position) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyLength = CacheFormat.getVarint(in, at);
-        long fieldAt = CacheFormat.varintEnd(in, at);
-        long field = CacheFormat.getVarint(in, fieldAt);
-        long start = CacheFormat.varintEnd(in, fieldAt) + keyLength;
-        if ((field & 1) == 0) {
-            return in.asSlice(start, field >>> 1);
+        long keyField = CacheFormat.getVarint(in, at);
+        long valueLengthAt = CacheFormat.varintEnd(in, at);
+        long start = CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1);
+        if ((keyField & 1) == 0) {
+            return in.asSlice(start, CacheFormat.getVarint(in, valueLengthAt));
         }
         return store.payload(in.get(U64, start));
     }
@@ -225,10 +225,8 @@ final class Snapshot {
     long valueObject(long position) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyLength = CacheFormat.getVarint(in, at);
-        long fieldAt = CacheFormat.varintEnd(in, at);
-        long field = CacheFormat.getVarint(in, fieldAt);
-        return (field & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, fieldAt) + keyLength);
+        long keyField = CacheFormat.getVarint(in, at);
+        return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
     }
 
     /** {@return every entry's position, in table order: for tests and tools} */
@@ -248,7 +246,7 @@ final class Snapshot {
     MemorySegment keyBytes(long position) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyLength = CacheFormat.getVarint(in, at);
+        long keyLength = CacheFormat.getVarint(in, at) >>> 1;
         return in.asSlice(CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)), keyLength);
     }
 

@@ -25,7 +25,8 @@ public non-sealed interface ByteCodec<T> extends Codec<T> {
      * Encodes a value.
      *
      * @param value not null
-     * @return its bytes; the caller may keep the array (return a fresh one)
+     * @return its bytes, which the cache reads during the call and neither keeps nor modifies
+     *         (so returning an array the value holds is fine)
      */
     byte[] encode(T value);
 

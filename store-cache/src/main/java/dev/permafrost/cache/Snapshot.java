@@ -153,6 +153,12 @@ final class Snapshot {
             store = Store.open(file, OpenMode.COPY_ON_WRITE, privateBytes);
         } catch (NotAStoreException | CorruptStoreException | IncompatibleVersionException e) {
             throw new CorruptCacheException(directory, file, e.offset(), "the version file is damaged: " + e.getMessage(), e);
+        } catch (PermafrostException e) {
+            if (!Files.exists(file)) { // deleted since it was looked for: the caller reads CURRENT again
+                throw new MissingVersionException(directory, file, PermafrostException.NO_OFFSET,
+                        "CURRENT names " + file.getFileName() + ", which was deleted as it was opened", e);
+            }
+            throw e;
         }
         try {
             if (!store.isFrozen()) {

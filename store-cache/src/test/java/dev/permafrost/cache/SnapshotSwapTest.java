@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,29 +67,24 @@ class SnapshotSwapTest {
     }
 
     @Test
-    void readersInSeveralThreadsSeeOneVersionOrTheOtherAcrossSwaps() throws Exception {
+    void readersInSeveralThreadsSeeOneVersionOrTheOtherAcrossSwapsAndEveryOldStoreCloses() throws Exception {
         publishVersion(0);
         try (SharedCache<String, String> cache = SharedCache.builder(Codecs.string(), Codecs.string()).open(dir)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean stop = new AtomicBoolean();
             List<Thread> readers = new ArrayList<>();
-            long[] done = new long[1];
-            for (int t = 0; t < 2; t++) {
+            for (int t = 0; t < 3; t++) {
                 Thread reader = new Thread(() -> {
                     try {
-                        while (done[0] == 0 || !Thread.currentThread().isInterrupted()) {
-                            try (CacheEntry<String> a = cache.getEntry("a")) {
-                                try (CacheEntry<String> b = cache.getEntry("b")) {
-                                    // within one version, a and b agree; handles of two versions each read their own
-                                    if (a.version() == b.version()) {
-                                        assertThat(a.value()).isEqualTo(b.value());
-                                    }
-                                    assertThat(a.value()).isEqualTo("v" + (a.version() - 1));
-                                    assertThat(b.value()).isEqualTo("v" + (b.version() - 1));
-                                }
+                        while (!stop.get()) {
+                            try (CacheEntry<String> a = cache.getEntry("a"); CacheEntry<String> b = cache.getEntry("b")) {
+                                // each handle reads its own version's value, whichever versions they are on
+                                assertThat(a.value()).isEqualTo("v" + (a.version() - 1));
+                                assertThat(b.value()).isEqualTo("v" + (b.version() - 1));
+                                assertThat(a.valueBytes().byteSize()).isEqualTo(a.value().length());
                             }
-                            if (Thread.currentThread().isInterrupted()) {
-                                return;
-                            }
+                            String value = cache.getIfPresent("a");
+                            assertThat(value).startsWith("v");
                         }
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
@@ -97,17 +93,23 @@ class SnapshotSwapTest {
                 reader.start();
                 readers.add(reader);
             }
-            for (int v = 1; v <= 8; v++) {
+            List<Store> swappedOut = new ArrayList<>();
+            for (int v = 1; v <= 12; v++) {
                 publishVersion(v);
+                Store before = cache.store();
                 cache.refresh();
+                swappedOut.add(before);
+                Thread.sleep(5);
             }
-            done[0] = 1;
+            stop.set(true);
             for (Thread reader : readers) {
-                reader.interrupt();
-                reader.join(10_000);
+                reader.join(30_000);
             }
             assertThat(failure.get()).isNull();
-            assertThat(cache.getIfPresent("a")).isEqualTo("v8");
+            assertThat(cache.getIfPresent("a")).isEqualTo("v12");
+            assertThat(swappedOut).as("no mapping leaked: the last handle of each old version closed its store")
+                    .allMatch(Store::isClosed);
+            assertThat(cache.currentSnapshot().openHandles()).isZero();
         }
     }
 

@@ -20,13 +20,30 @@ public final class CacheEntry<V> implements AutoCloseable {
     private final Snapshot snapshot;
     private final int stripe;
     private final long position;
+    private final OverlayEntry overlay; // null for a frozen entry
     private boolean closed;
 
+    /** A handle on a frozen entry: counted on the snapshot's stripe. */
     CacheEntry(SharedCache<?, V> cache, Snapshot snapshot, int stripe, long position) {
         this.cache = cache;
         this.snapshot = snapshot;
         this.stripe = stripe;
         this.position = position;
+        this.overlay = null;
+    }
+
+    /** A handle on an overlay entry, whose reference the caller took for it. */
+    CacheEntry(SharedCache<?, V> cache, OverlayEntry overlay) {
+        this.cache = cache;
+        this.snapshot = overlay.snapshot;
+        this.stripe = 0;
+        this.position = -1;
+        this.overlay = overlay;
+    }
+
+    /** {@return whether the entry is this worker's own (the overlay's), not the frozen base's} */
+    public boolean isOverlay() {
+        return overlay != null;
     }
 
     /**
@@ -38,7 +55,7 @@ public final class CacheEntry<V> implements AutoCloseable {
      */
     public V value() {
         checkOpen("value");
-        return cache.decode(snapshot, position);
+        return overlay == null ? cache.decode(snapshot, position) : cache.decodeObject(snapshot, overlay.objectOffset);
     }
 
     /**
@@ -50,7 +67,7 @@ public final class CacheEntry<V> implements AutoCloseable {
      */
     public MemorySegment valueBytes() {
         checkOpen("valueBytes");
-        return snapshot.valueBytes(position);
+        return overlay == null ? snapshot.valueBytes(position) : snapshot.store.payload(overlay.objectOffset).asReadOnly();
     }
 
     /**
@@ -65,7 +82,7 @@ public final class CacheEntry<V> implements AutoCloseable {
     public Ref<V> ref() {
         checkOpen("ref");
         checkRecord();
-        return (Ref<V>) Ref.to(snapshot.valueObject(position));
+        return (Ref<V>) Ref.to(overlay == null ? snapshot.valueObject(position) : overlay.objectOffset);
     }
 
     /**
@@ -98,7 +115,11 @@ public final class CacheEntry<V> implements AutoCloseable {
     public void close() {
         checkOpen("close");
         closed = true;
-        snapshot.release(stripe);
+        if (overlay == null) {
+            snapshot.release(stripe);
+        } else {
+            overlay.release();
+        }
     }
 
     @Override

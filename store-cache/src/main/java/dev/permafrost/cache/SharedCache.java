@@ -3,10 +3,16 @@ package dev.permafrost.cache;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Store;
+import dev.permafrost.store.Ref;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * A reader of a cache directory: maps the current version copy-on-write and serves lookups
@@ -31,10 +37,21 @@ import java.util.concurrent.atomic.LongAdder;
  * then on see it, handles on the old one stay valid, and the old store is closed when its last
  * handle closes.
  *
+ * <p>The overlay: {@link #put}, {@link #get(Object, Function)}, {@link #invalidate} and
+ * {@link #invalidateAll} change only this worker's view. Its entries are mortal objects in the
+ * private memory above the frozen boundary of the version current when they were put (which
+ * they keep open, across swaps); they shadow the frozen base, and an invalidated frozen key stays
+ * invisible to this worker until it is put or loaded again. <b>The overlay is unbounded for now</b>:
+ * {@code maximumSize} and {@code maximumWeight} are recorded, and apply once the eviction policy
+ * lands; until then entries leave it only by {@code invalidate}, {@code invalidateAll}, a later
+ * {@code put} of their key, or {@code close}.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
 public final class SharedCache<K, V> implements AutoCloseable {
+    /** Private memory reserved above each version for the overlay (address space; only what is used costs). */
+    private static final long OVERLAY_PRIVATE_BYTES = Math.max(Store.MIN_PRIVATE_CAPACITY_BYTES, 1L << 30);
     private final Path directory;
     private final ByteCodec<K> keyCodec;
     private final Codec<V> valueCodec;
@@ -42,7 +59,16 @@ public final class SharedCache<K, V> implements AutoCloseable {
     private final boolean recordStats;
     private final LongAdder frozenHits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder overlayHits = new LongAdder();
+    private final LongAdder loadSuccesses = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    private final AtomicLong overlayBytes = new AtomicLong();
     private final long privateBytes;
+    /** This worker's entries and tombstones, by encoded key. */
+    private final ConcurrentHashMap<OverlayKey, OverlayEntry> overlay = new ConcurrentHashMap<>();
+    /** Set once the overlay was first written: until then lookups skip it (one volatile read). */
+    private volatile boolean overlayUsed;
     private volatile Snapshot current;
     private volatile boolean closed;
 
@@ -52,7 +78,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
         this.valueCodec = builder.valueCodec;
         this.valueBytesCodec = builder.valueCodec instanceof ByteCodec<V> bytes ? bytes : null;
         this.recordStats = builder.recordStats;
-        this.privateBytes = Store.MIN_PRIVATE_CAPACITY_BYTES;
+        this.privateBytes = OVERLAY_PRIVATE_BYTES;
         this.current = Snapshot.openCurrent(directory, keyCodec, valueCodec, privateBytes);
     }
 
@@ -97,6 +123,24 @@ public final class SharedCache<K, V> implements AutoCloseable {
     public V getIfPresent(K key) {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
         long hash = KeyHash.hash(encoded);
+        if (overlayUsed) {
+            OverlayEntry own;
+            while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
+                if (own == OverlayEntry.TOMBSTONE) {
+                    countMiss();
+                    return null;
+                }
+                if (own.tryRetain()) {
+                    try {
+                        countOverlayHit();
+                        return decodeObject(own.snapshot, own.objectOffset);
+                    } finally {
+                        own.release();
+                    }
+                }
+                // removed and freed as we found it: look again
+            }
+        }
         int stripe = Snapshot.stripe();
         Snapshot snapshot = acquire(stripe);
         try {
@@ -123,6 +167,19 @@ public final class SharedCache<K, V> implements AutoCloseable {
     public CacheEntry<V> getEntry(K key) {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
         long hash = KeyHash.hash(encoded);
+        if (overlayUsed) {
+            OverlayEntry own;
+            while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
+                if (own == OverlayEntry.TOMBSTONE) {
+                    countMiss();
+                    return null;
+                }
+                if (own.tryRetain()) {
+                    countOverlayHit();
+                    return new CacheEntry<>(this, own);
+                }
+            }
+        }
         int stripe = Snapshot.stripe();
         Snapshot snapshot = acquire(stripe);
         long position;
@@ -141,9 +198,98 @@ public final class SharedCache<K, V> implements AutoCloseable {
         return new CacheEntry<>(this, snapshot, stripe, position);
     }
 
-    /** {@return the entries of the current version} */
+    /**
+     * Returns the value of a key, loading it into this worker's overlay if neither the overlay
+     * nor the frozen base has it (or this worker invalidated it). However many threads ask for
+     * one key at once, the loader runs once and they all get its value. A loader that throws
+     * caches nothing and the exception reaches the caller; one that returns {@code null} caches
+     * nothing and this returns {@code null}. The loader must not use this cache (as with
+     * Caffeine's {@code get}, it runs while the key's bin of the overlay's map is locked).
+     *
+     * @param key    not null
+     * @param loader computes the value of a missing key
+     * @return the value (a heap copy of a stored one, or the loader's), or {@code null}
+     * @throws NullPointerException if the key or the loader is null
+     * @throws CacheClosedException if the cache is closed
+     */
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        Objects.requireNonNull(loader, "loader");
+        V present = getIfPresent(key);
+        if (present != null) {
+            return present;
+        }
+        byte[] encoded = keyCodec.encode(key);
+        Object[] result = new Object[1];
+        overlayUsed = true;
+        overlay.compute(new OverlayKey(encoded, KeyHash.hash(encoded)), (k, old) -> {
+            if (old != null && old != OverlayEntry.TOMBSTONE && old.tryRetain()) {
+                try {
+                    result[0] = decodeObject(old.snapshot, old.objectOffset); // another thread loaded it first
+                } finally {
+                    old.release();
+                }
+                return old;
+            }
+            long start = System.nanoTime();
+            V loaded;
+            try {
+                loaded = loader.apply(key);
+            } catch (RuntimeException | Error e) {
+                countLoad(false, start);
+                throw e;
+            }
+            countLoad(loaded != null, start);
+            result[0] = loaded;
+            return loaded == null ? old : newOverlayEntry(loaded);
+        });
+        @SuppressWarnings("unchecked") // a V: decoded or loaded
+        V value = (V) result[0];
+        return value;
+    }
+
+    /**
+     * Puts an entry into this worker's overlay, shadowing the frozen base's entry of the key.
+     * A handle open on an entry this replaces stays valid until it closes.
+     *
+     * @param key   not null
+     * @param value not null
+     * @throws NullPointerException if either is null
+     * @throws CacheClosedException if the cache is closed
+     */
+    public void put(K key, V value) {
+        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
+        OverlayEntry entry = newOverlayEntry(Objects.requireNonNull(value, "value"));
+        overlayUsed = true;
+        drop(overlay.put(new OverlayKey(encoded, KeyHash.hash(encoded)), entry));
+    }
+
+    /**
+     * Removes a key from this worker's view: its overlay entry, and the frozen base's entry,
+     * which stays invisible to this worker (across swaps too) until the key is put or loaded
+     * again. Open handles stay valid until they close.
+     *
+     * @param key not null
+     * @throws NullPointerException if the key is null
+     */
+    public void invalidate(K key) {
+        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
+        overlayUsed = true;
+        drop(overlay.put(new OverlayKey(encoded, KeyHash.hash(encoded)), OverlayEntry.TOMBSTONE));
+    }
+
+    /**
+     * Discards every entry and every invalidation of this worker's overlay: the view is the
+     * frozen base again. Open handles stay valid until they close.
+     */
+    public void invalidateAll() {
+        for (OverlayKey key : overlay.keySet()) {
+            drop(overlay.remove(key));
+        }
+    }
+
+    /** {@return the entries of the current version plus this worker's overlay entries and invalidations (an estimate: shadowing is not subtracted)} */
     public long estimatedSize() {
-        return current.entryCount;
+        return current.entryCount + overlay.mappingCount();
     }
 
     /**
@@ -153,7 +299,8 @@ public final class SharedCache<K, V> implements AutoCloseable {
      * @return a snapshot of the counts
      */
     public CacheStats stats() {
-        return new CacheStats(frozenHits.sum(), 0, misses.sum(), 0, 0, 0, 0, 0, 0);
+        return new CacheStats(frozenHits.sum(), overlayHits.sum(), misses.sum(), loadSuccesses.sum(), loadFailures.sum(),
+                loadNanos.sum(), 0, 0, overlayBytes.get());
     }
 
     /** {@return the number of the version lookups see now} */
@@ -196,6 +343,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            invalidateAll();
             current.retire();
         }
     }
@@ -213,6 +361,47 @@ public final class SharedCache<K, V> implements AutoCloseable {
                 return snapshot;
             }
             checkOpen("look up"); // retired: swapped out (take the new one) or closed
+        }
+    }
+
+    /** {@return a heap copy of a value stored as an object of a snapshot's store (an overlay entry's)} */
+    @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
+    V decodeObject(Snapshot snapshot, long objectOffset) {
+        if (valueBytesCodec != null) {
+            return valueBytesCodec.decode(snapshot.store.payload(objectOffset));
+        }
+        return (V) snapshot.recordType.read(objectOffset);
+    }
+
+    /** Writes a value as a mortal object in the current version's private memory; the entry holds a handle on the version. */
+    @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
+    private OverlayEntry newOverlayEntry(V value) {
+        int stripe = Snapshot.stripe();
+        Snapshot snapshot = acquire(stripe);
+        try {
+            long object;
+            if (valueBytesCodec != null) {
+                byte[] bytes = valueBytesCodec.encode(value);
+                object = snapshot.store.allocate(bytes.length);
+                MemorySegment.copy(bytes, 0, snapshot.store.payload(object), ValueLayout.JAVA_BYTE, 0, bytes.length);
+            } else {
+                Ref<? extends Record> written = ((RecordType<Record>) snapshot.recordType).write((Record) value);
+                object = written.offset();
+            }
+            long bytes = snapshot.store.payload(object).byteSize();
+            overlayBytes.addAndGet(bytes);
+            return new OverlayEntry(snapshot, stripe, object, bytes);
+        } catch (RuntimeException e) {
+            snapshot.release(stripe);
+            throw e;
+        }
+    }
+
+    /** Drops the overlay map's reference to an entry it no longer holds. */
+    private void drop(OverlayEntry removed) {
+        if (removed != null && removed != OverlayEntry.TOMBSTONE) {
+            overlayBytes.addAndGet(-removed.valueBytes);
+            removed.release();
         }
     }
 
@@ -246,6 +435,19 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
     }
 
+    private void countOverlayHit() {
+        if (recordStats) {
+            overlayHits.increment();
+        }
+    }
+
+    private void countLoad(boolean success, long startNanos) {
+        if (recordStats) {
+            (success ? loadSuccesses : loadFailures).increment();
+            loadNanos.add(System.nanoTime() - startNanos);
+        }
+    }
+
     private void countMiss() {
         if (recordStats) {
             misses.increment();
@@ -256,6 +458,24 @@ public final class SharedCache<K, V> implements AutoCloseable {
         if (closed) {
             throw new CacheClosedException(directory, current.file, PermafrostException.NO_OFFSET,
                     "cannot " + operation + ": the cache is closed", null);
+        }
+    }
+
+    /** An encoded key with its hash: the overlay's map key. */
+    private record OverlayKey(byte[] bytes, long hash) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof OverlayKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return (int) (hash ^ (hash >>> 32));
+        }
+
+        @Override
+        public String toString() {
+            return "OverlayKey[" + bytes.length + " bytes, hash " + Long.toHexString(hash) + "]";
         }
     }
 

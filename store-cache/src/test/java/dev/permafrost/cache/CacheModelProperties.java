@@ -17,9 +17,21 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Random sequences of put, publish and lookups against a HashMap model of the published version. */
+/**
+ * Random sequences of writer puts, publishes with refresh, overlay puts, invalidations and
+ * lookups, against a model: a HashMap of the published version, and one of this worker's
+ * overlay (a tombstone for an invalidated key).
+ */
 class CacheModelProperties {
-    sealed interface Op permits Put, Publish, Get {}
+    private static final String TOMBSTONE = new String("tombstone");
+
+    sealed interface Op permits Put, Publish, Get, OverlayPut, Invalidate, InvalidateAll {}
+
+    record OverlayPut(String key, String value) implements Op {}
+
+    record Invalidate(String key) implements Op {}
+
+    record InvalidateAll() implements Op {}
 
     record Put(String key, String value) implements Op {}
 
@@ -28,11 +40,12 @@ class CacheModelProperties {
     record Get(String key) implements Op {}
 
     @Property(tries = 25)
-    void lookupsSeeExactlyThePublishedVersion(@ForAll("operations") List<Op> operations) throws IOException {
+    void lookupsSeeTheOverlayOverThePublishedVersion(@ForAll("operations") List<Op> operations) throws IOException {
         Path dir = Files.createTempDirectory("cache-model");
         try {
             Map<String, String> building = new HashMap<>();
             Map<String, String> published = new HashMap<>();
+            Map<String, String> mine = new HashMap<>();
             CacheWriter<String, String> writer = SharedCache.writer(dir, Codecs.string(), Codecs.string());
             writer.publish(); // an empty first version, so that a reader can open
             writer = SharedCache.writer(dir, Codecs.string(), Codecs.string());
@@ -49,18 +62,34 @@ class CacheModelProperties {
                             building = new HashMap<>();
                             writer = SharedCache.writer(dir, Codecs.string(), Codecs.string());
                             assertThat(cache.refresh()).isTrue();
-                            assertThat(cache.estimatedSize()).isEqualTo(published.size());
+                            assertThat(cache.estimatedSize()).isEqualTo(published.size() + mine.size());
+                        }
+                        case OverlayPut put -> {
+                            cache.put(put.key(), put.value());
+                            mine.put(put.key(), put.value());
+                        }
+                        case Invalidate invalidate -> {
+                            cache.invalidate(invalidate.key());
+                            mine.put(invalidate.key(), TOMBSTONE);
+                        }
+                        case InvalidateAll invalidateAll -> {
+                            cache.invalidateAll();
+                            mine.clear();
                         }
                         case Get get -> {
-                            assertThat(cache.getIfPresent(get.key())).isEqualTo(published.get(get.key()));
+                            String own = mine.get(get.key());
+                            String expected = own == TOMBSTONE ? null : own != null ? own : published.get(get.key());
+                            assertThat(cache.getIfPresent(get.key())).isEqualTo(expected);
                             try (CacheEntry<String> entry = cache.getEntry(get.key())) {
-                                assertThat(entry == null ? null : entry.value()).isEqualTo(published.get(get.key()));
+                                assertThat(entry == null ? null : entry.value()).isEqualTo(expected);
                             }
                         }
                     }
                 }
                 for (var entry : published.entrySet()) {
-                    assertThat(cache.getIfPresent(entry.getKey())).isEqualTo(entry.getValue());
+                    if (!mine.containsKey(entry.getKey())) {
+                        assertThat(cache.getIfPresent(entry.getKey())).isEqualTo(entry.getValue());
+                    }
                 }
             } finally {
                 writer.close();
@@ -91,6 +120,9 @@ class CacheModelProperties {
         Arbitrary<Op> op = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, Arbitraries.lazy(() -> net.jqwik.api.Combinators.combine(keys, values).as(Put::new))),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Publish())),
+                net.jqwik.api.Tuple.of(2, net.jqwik.api.Combinators.combine(keys, values).as(OverlayPut::new)),
+                net.jqwik.api.Tuple.of(2, keys.map(Invalidate::new)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new InvalidateAll())),
                 net.jqwik.api.Tuple.of(6, keys.map(Get::new)));
         return op.list().ofMaxSize(60);
     }

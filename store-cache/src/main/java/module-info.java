@@ -4,8 +4,8 @@
  * API only; exports the cache API and nothing else.
  */
 module dev.permafrost.cache {
-    requires dev.permafrost.core;
-    requires dev.permafrost.layout; // the exception family
+    requires transitive dev.permafrost.core; // Ref and RecordType are in the cache's API
+    requires transitive dev.permafrost.layout; // the exception family: CacheException extends PermafrostException
 
     exports dev.permafrost.cache;
 }

@@ -1,0 +1,422 @@
+package dev.permafrost.cache;
+
+import static dev.permafrost.cache.CacheFormat.U16;
+import static dev.permafrost.cache.CacheFormat.U32;
+import static dev.permafrost.cache.CacheFormat.U64;
+
+import dev.permafrost.error.PermafrostException;
+import dev.permafrost.error.StoreAccessException;
+import dev.permafrost.error.StoreStateException;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Ref;
+import dev.permafrost.store.Store;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds one version of a cache's frozen base and publishes it. Entries go into the new
+ * version file as they are put (the heap keeps 20 bytes per entry: its hash, its position and
+ * a dedup index); {@link #publish()} builds the hash table, freezes the store and makes it the
+ * directory's current version atomically. A later {@link #put} of a key wins (the earlier
+ * entry's bytes stay behind as dead bytes in the file).
+ *
+ * <p>Lifecycle: {@code OPEN → PUBLISHED} or {@code OPEN → CLOSED}. {@link #close()} without
+ * {@link #publish()} publishes nothing and deletes the version file. A writer killed at any
+ * moment leaves {@code CURRENT} as it was; its file is deleted by the next publish in the directory.
+ *
+ * <p>Thread rules: one thread at a time. Several writers of one directory do not corrupt it,
+ * but the last one to publish wins.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class CacheWriter<K, V> implements AutoCloseable {
+    /** Sparse capacity of a version file being built: reserves address space, costs no disk. */
+    private static final long CAPACITY_BYTES = 1L << 40;
+    private static final long FIRST_CHUNK_BYTES = 4096;
+
+    private enum State { OPEN, PUBLISHED, CLOSED }
+
+    private final Path directory;
+    private final ByteCodec<K> keyCodec;
+    private final Codec<V> valueCodec;
+    private final ByteCodec<V> valueBytesCodec; // null for record values
+    private final RecordType<? extends Record> recordType; // null for byte values
+    private final long version;
+    private final Path file;
+    private final Store store;
+    private State state = State.OPEN;
+
+    private long[] chunkOffsets = new long[16];
+    private MemorySegment[] chunks = new MemorySegment[16];
+    private int chunkCount;
+    private MemorySegment chunk; // the one being filled
+    private long chunkFill;
+    /** Bytes of every chunk so far, headers included. */
+    private long chunkBytes;
+
+    private long[] hashes = new long[1024];
+    private long[] positions = new long[1024];
+    private int entryCount;
+    /** Open addressing, power-of-two, load at most 1/2: entry number + 1, 0 for empty. */
+    private int[] index = new int[2048];
+    private long keyBytes;
+    private long valueBytes;
+
+    CacheWriter(Path directory, Codec<K> keyCodec, Codec<V> valueCodec) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(keyCodec, "keyCodec");
+        this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
+        this.keyCodec = switch (keyCodec) {
+            case ByteCodec<K> bytes -> bytes;
+            case RecordCodec<?> record -> throw new IllegalArgumentException("a record codec (" + record.name()
+                    + ") stores values only: keys are compared as bytes, use a ByteCodec");
+        };
+        checkName(keyCodec.name());
+        checkName(valueCodec.name());
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StoreAccessException(directory, PermafrostException.NO_OFFSET, "cannot create the cache directory: " + e, e);
+        }
+        CacheDirectory.deleteUnused(directory); // what writers killed before publishing left
+        long next = Math.max(CacheDirectory.currentVersionOrNone(directory),
+                CacheDirectory.versions(directory).isEmpty() ? 0 : CacheDirectory.versions(directory).lastKey()) + 1;
+        Store created = null;
+        Path path = null;
+        for (int attempt = 0; created == null; attempt++, next++) {
+            path = directory.resolve(CacheDirectory.versionName(next));
+            try {
+                created = Store.create(path, CAPACITY_BYTES);
+            } catch (PermafrostException e) {
+                if (!(e.getCause() instanceof FileAlreadyExistsException) && !Files.exists(path) || attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+        this.version = next - 1;
+        this.file = path;
+        this.store = created;
+        try {
+            if (valueCodec instanceof RecordCodec<?> record) {
+                this.recordType = store.types().register(record.recordClass(), record.lookup());
+                this.valueBytesCodec = null;
+            } else {
+                this.recordType = null;
+                this.valueBytesCodec = (ByteCodec<V>) valueCodec;
+            }
+        } catch (RuntimeException e) {
+            abandon(e);
+            throw e;
+        }
+    }
+
+    /** {@return the number this version will have once published} */
+    public long version() {
+        return version;
+    }
+
+    /** {@return the version file being built} */
+    public Path file() {
+        return file;
+    }
+
+    /** {@return distinct keys put so far} */
+    public long size() {
+        return entryCount;
+    }
+
+    /**
+     * Adds an entry, or replaces the value of a key put before.
+     *
+     * @param key   not null; its encoding at most 65,535 bytes
+     * @param value not null
+     * @throws NullPointerException     if either is null
+     * @throws IllegalArgumentException if the key's encoding is too long
+     * @throws StoreStateException      if the writer was published or closed
+     */
+    public void put(K key, V value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        checkOpen("put");
+        byte[] keyEncoded = keyCodec.encode(key);
+        if (keyEncoded.length > CacheFormat.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key of " + keyEncoded.length + " bytes is longer than "
+                    + CacheFormat.MAX_KEY_BYTES + " (" + file + ")");
+        }
+        long hash = KeyHash.hash(keyEncoded);
+        int slot = find(keyEncoded, hash);
+        long position = valueBytesCodec != null ? appendBytes(keyEncoded, valueBytesCodec.encode(value)) : appendRecord(keyEncoded, value);
+        keyBytes += keyEncoded.length;
+        int entry = index[slot] - 1;
+        if (entry >= 0) { // a later put wins; the earlier entry's bytes stay as dead bytes
+            keyBytes -= keyEncoded.length;
+            valueBytes -= dropValue(positions[entry]);
+            positions[entry] = position;
+            return;
+        }
+        if (entryCount == hashes.length) {
+            hashes = Arrays.copyOf(hashes, entryCount * 2);
+            positions = Arrays.copyOf(positions, entryCount * 2);
+        }
+        hashes[entryCount] = hash;
+        positions[entryCount] = position;
+        index[slot] = ++entryCount;
+        if (entryCount * 2L > index.length) {
+            growIndex();
+        }
+    }
+
+    /**
+     * Puts every entry of a map, in its iteration order.
+     *
+     * @param entries not null, nor any key or value
+     * @throws NullPointerException if a key or value is null (entries before it were put)
+     */
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+            put(entry.getKey(), entry.getValue());
+        }
+    }
+
+    /**
+     * Builds the frozen hash table (every hash computed now: readers write nothing), freezes
+     * the store, syncs it and makes it the directory's current version by renaming
+     * {@code CURRENT} atomically; then deletes versions no process has open, keeping the
+     * newest two. The writer is done afterwards.
+     *
+     * @return the published version's number
+     * @throws StoreStateException if already published or closed
+     */
+    public long publish() {
+        checkOpen("publish");
+        try {
+            long slotCount = CacheFormat.slotCount(entryCount);
+            long tableOffset = store.allocate(slotCount * Long.BYTES);
+            MemorySegment table = store.payload(tableOffset);
+            int longestProbe = 0;
+            for (int i = 0; i < entryCount; i++) {
+                long hash = hashes[i];
+                long at = CacheFormat.homeSlot(hash, slotCount);
+                int probe = 0;
+                while (table.getAtIndex(CacheFormat.SLOT, at) != 0) {
+                    at = ++at == slotCount ? 0 : at;
+                    probe++;
+                }
+                table.setAtIndex(CacheFormat.SLOT, at, CacheFormat.slot(hash, positions[i]));
+                longestProbe = Math.max(longestProbe, probe);
+            }
+            long directoryOffset = store.allocate((long) chunkCount * Long.BYTES);
+            MemorySegment chunkDirectory = store.payload(directoryOffset);
+            for (int i = 0; i < chunkCount; i++) {
+                chunkDirectory.setAtIndex(U64, i, chunkOffsets[i]);
+            }
+            byte[] keyName = keyCodec.name().getBytes(StandardCharsets.UTF_8);
+            byte[] valueName = valueCodec.name().getBytes(StandardCharsets.UTF_8);
+            long headerOffset = store.allocate(CacheFormat.headerBytes(keyName.length, valueName.length));
+            MemorySegment header = store.payload(headerOffset);
+            header.set(U64, CacheFormat.MAGIC_OFFSET, CacheFormat.MAGIC);
+            header.set(U32, CacheFormat.FORMAT_VERSION_OFFSET, CacheFormat.FORMAT_VERSION);
+            header.set(ValueLayout.JAVA_BYTE, CacheFormat.HASH_ALGORITHM_OFFSET, (byte) CacheFormat.HASH_ALGORITHM);
+            header.set(ValueLayout.JAVA_BYTE, CacheFormat.POSITION_BITS_OFFSET, (byte) CacheFormat.POSITION_BITS);
+            header.set(ValueLayout.JAVA_BYTE, CacheFormat.CHUNK_SHIFT_OFFSET, (byte) CacheFormat.CHUNK_SHIFT);
+            header.set(ValueLayout.JAVA_BYTE, CacheFormat.LOAD_PERCENT_OFFSET, (byte) CacheFormat.LOAD_PERCENT);
+            header.set(U64, CacheFormat.ENTRY_COUNT_OFFSET, entryCount);
+            header.set(U64, CacheFormat.SLOT_COUNT_OFFSET, slotCount);
+            header.set(U64, CacheFormat.TABLE_OFFSET_OFFSET, tableOffset);
+            header.set(U64, CacheFormat.CHUNK_DIRECTORY_OFFSET_OFFSET, directoryOffset);
+            header.set(U32, CacheFormat.CHUNK_COUNT_OFFSET, chunkCount);
+            header.set(U32, CacheFormat.LONGEST_PROBE_OFFSET, longestProbe);
+            header.set(U64, CacheFormat.KEY_BYTES_OFFSET, keyBytes);
+            header.set(U64, CacheFormat.VALUE_BYTES_OFFSET, valueBytes);
+            header.set(U64, CacheFormat.VERSION_OFFSET, version);
+            long at = CacheFormat.CODEC_NAMES_OFFSET;
+            header.set(U16, at, (short) keyName.length);
+            MemorySegment.copy(keyName, 0, header, ValueLayout.JAVA_BYTE, at + 2, keyName.length);
+            at += 2 + keyName.length;
+            header.set(U16, at, (short) valueName.length);
+            MemorySegment.copy(valueName, 0, header, ValueLayout.JAVA_BYTE, at + 2, valueName.length);
+            store.types().adoptRoot(CacheFormat.ROOT_NAME, Ref.to(headerOffset));
+            store.freeze(); // checksummed, trimmed, synced, read-only; the store keeps a shared lock on it
+            CacheDirectory.publish(directory, file); // the lock is held until CURRENT names the file
+            state = State.PUBLISHED;
+            store.close();
+        } catch (RuntimeException e) {
+            abandon(e);
+            throw e;
+        }
+        CacheDirectory.deleteUnused(directory);
+        return version;
+    }
+
+    /** Closes the writer; without {@link #publish()}, deletes the version file: nothing is published. Idempotent. */
+    @Override
+    public void close() {
+        if (state == State.OPEN) {
+            abandon(null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CacheWriter[" + file + ", " + entryCount + " entries, " + state + "]";
+    }
+
+    /** The entry of the dedup index for the key: its entry, or the empty slot it would go in. */
+    private int find(byte[] key, long hash) {
+        int mask = index.length - 1;
+        int at = (int) (hash >>> 32) & mask;
+        while (true) {
+            int entry = index[at] - 1;
+            if (entry < 0 || hashes[entry] == hash && keyEquals(positions[entry], key)) {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    private boolean keyEquals(long position, byte[] key) {
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        long length = CacheFormat.getVarint(in, at) >>> 1;
+        if (length != key.length) {
+            return false;
+        }
+        long start = CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at));
+        return MemorySegment.mismatch(in, start, start + length, MemorySegment.ofArray(key), 0, length) == -1;
+    }
+
+    private void growIndex() {
+        int[] grown = new int[index.length * 2];
+        int mask = grown.length - 1;
+        for (int e = 0; e < entryCount; e++) {
+            int at = (int) (hashes[e] >>> 32) & mask;
+            while (grown[at] != 0) {
+                at = (at + 1) & mask;
+            }
+            grown[at] = e + 1;
+        }
+        index = grown;
+    }
+
+    private long appendBytes(byte[] key, byte[] value) {
+        if (value.length > CacheFormat.MAX_INLINE_VALUE_BYTES) {
+            long object = store.allocate(value.length);
+            MemorySegment.copy(value, 0, store.payload(object), ValueLayout.JAVA_BYTE, 0, value.length);
+            valueBytes += value.length;
+            return appendOutOfLine(key, object, value.length);
+        }
+        long entryBytes = CacheFormat.varintBytes((long) key.length << 1) + CacheFormat.varintBytes(value.length)
+                + key.length + value.length;
+        long position = reserve(entryBytes);
+        long at = CacheFormat.putVarint(chunk, chunkFill, (long) key.length << 1);
+        at = CacheFormat.putVarint(chunk, at, value.length);
+        MemorySegment.copy(key, 0, chunk, ValueLayout.JAVA_BYTE, at, key.length);
+        MemorySegment.copy(value, 0, chunk, ValueLayout.JAVA_BYTE, at + key.length, value.length);
+        chunkFill += entryBytes;
+        valueBytes += value.length;
+        return position;
+    }
+
+    @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
+    private long appendRecord(byte[] key, V value) {
+        Ref<? extends Record> object = ((RecordType<Record>) recordType).write((Record) value);
+        long length = store.payload(object).byteSize();
+        valueBytes += length;
+        return appendOutOfLine(key, object.offset(), length);
+    }
+
+    private long appendOutOfLine(byte[] key, long objectOffset, long valueLength) {
+        long entryBytes = CacheFormat.varintBytes((long) key.length << 1 | 1) + CacheFormat.varintBytes(valueLength)
+                + key.length + Long.BYTES;
+        long position = reserve(entryBytes);
+        long at = CacheFormat.putVarint(chunk, chunkFill, (long) key.length << 1 | 1);
+        at = CacheFormat.putVarint(chunk, at, valueLength);
+        MemorySegment.copy(key, 0, chunk, ValueLayout.JAVA_BYTE, at, key.length);
+        chunk.set(U64, at + key.length, objectOffset);
+        chunkFill += entryBytes;
+        return position;
+    }
+
+    /** Releases the out-of-line object of a replaced entry; returns the value bytes it counted. */
+    private long dropValue(long position) {
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        long keyField = CacheFormat.getVarint(in, at);
+        long valueLengthAt = CacheFormat.varintEnd(in, at);
+        if ((keyField & 1) != 0) {
+            store.release(in.get(U64, CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1)));
+        }
+        return CacheFormat.getVarint(in, valueLengthAt);
+    }
+
+    /** Makes room for an entry in the chunk being filled, or in a new one; returns the entry's position. */
+    private long reserve(long entryBytes) {
+        if (chunk == null || chunkFill + entryBytes > chunk.byteSize()) {
+            if (chunkCount == CacheFormat.MAX_CHUNKS) {
+                throw new StoreStateException(file, PermafrostException.NO_OFFSET, "the cache is full: "
+                        + CacheFormat.MAX_CHUNKS + " chunks of entries");
+            }
+            // a chunk is a power of two from 4 KiB to 1 MiB, at most 1/256 of the bytes so far: a small
+            // cache stays small, and the last chunk's unused tail is at most 1/256 of the entries' bytes
+            long blockBytes = Math.min(1L << CacheFormat.CHUNK_SHIFT, Long.highestOneBit(Math.max(FIRST_CHUNK_BYTES, chunkBytes / 256)));
+            while (blockBytes - CacheFormat.OBJECT_HEADER_BYTES < entryBytes) {
+                blockBytes <<= 1;
+            }
+            long offset = store.allocate(blockBytes - CacheFormat.OBJECT_HEADER_BYTES); // a block of exactly blockBytes
+            if (chunkCount == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunkCount * 2);
+                chunkOffsets = Arrays.copyOf(chunkOffsets, chunkCount * 2);
+            }
+            chunk = store.payload(offset);
+            chunks[chunkCount] = chunk;
+            chunkOffsets[chunkCount++] = offset;
+            chunkFill = 0;
+            chunkBytes += blockBytes;
+        }
+        return ((long) (chunkCount - 1) << CacheFormat.CHUNK_SHIFT) | chunkFill;
+    }
+
+    private void checkOpen(String operation) {
+        if (state != State.OPEN) {
+            throw new StoreStateException(file, PermafrostException.NO_OFFSET, "cannot " + operation + ": the writer is "
+                    + (state == State.PUBLISHED ? "published" : "closed"));
+        }
+    }
+
+    /** Closes the store and deletes its file: nothing of this writer stays behind. */
+    private void abandon(RuntimeException failure) {
+        state = State.CLOSED;
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            if (CacheDirectory.currentVersionOrNone(directory) != version) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.getBytes(StandardCharsets.UTF_8).length > CacheFormat.MAX_CODEC_NAME_BYTES) {
+            throw new IllegalArgumentException("a codec's name must be 1 to " + CacheFormat.MAX_CODEC_NAME_BYTES
+                    + " bytes of UTF-8, not " + (name == null ? "null" : "'" + name + "'"));
+        }
+    }
+}

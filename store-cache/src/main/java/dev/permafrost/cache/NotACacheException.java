@@ -1,0 +1,23 @@
+package dev.permafrost.cache;
+
+import java.nio.file.Path;
+
+/**
+ * A store file that is not a cache version: a valid store without the cache's root, or whose root\n * does not hold the cache header's magic.
+ */
+public class NotACacheException extends CacheException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param directory the cache directory
+     * @param file      the file concerned
+     * @param offset    bytes from the start of the file, or {@link dev.permafrost.error.PermafrostException#NO_OFFSET}
+     * @param detail    what was expected and what was found
+     * @param cause     the underlying failure, or {@code null}
+     */
+    public NotACacheException(Path directory, Path file, long offset, String detail, Throwable cause) {
+        super(directory, file, offset, detail, cause);
+    }
+}

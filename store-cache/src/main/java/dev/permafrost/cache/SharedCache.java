@@ -1,0 +1,602 @@
+package dev.permafrost.cache;
+
+import dev.permafrost.error.PermafrostException;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Store;
+import dev.permafrost.store.Ref;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * A reader of a cache directory: maps the current version copy-on-write and serves lookups
+ * from its frozen table. Thread-safe. A lookup of a frozen entry writes nothing to the mapping;
+ * what it counts (open handles, statistics) is on this worker's heap.
+ *
+ * <pre>{@code
+ * try (CacheWriter<String, byte[]> writer = SharedCache.writer(dir, Codecs.string(), Codecs.bytes())) {
+ *     writer.put("kettle", bytes);
+ *     writer.publish();
+ * }
+ * try (SharedCache<String, byte[]> cache = SharedCache.builder(Codecs.string(), Codecs.bytes()).open(dir)) {
+ *     byte[] copy = cache.getIfPresent("kettle");             // a heap copy, or null
+ *     try (CacheEntry<byte[]> entry = cache.getEntry("kettle")) {
+ *         MemorySegment inPlace = entry.valueBytes();          // zero-copy, valid until close
+ *     }
+ *     cache.refresh();                                         // take a newer version, if one was published
+ * }
+ * }</pre>
+ *
+ * <p>Versions: {@link #refresh()} swaps to the version {@code CURRENT} names now; lookups from
+ * then on see it, handles on the old one stay valid, and the old store is closed when its last
+ * handle closes.
+ *
+ * <p>The overlay: {@link #put}, {@link #get(Object, Function)}, {@link #invalidate} and
+ * {@link #invalidateAll} change only this worker's view. Its entries are mortal objects in the
+ * private memory above the frozen boundary of the version current when they were put (which
+ * they keep open, across swaps); they shadow the frozen base, and an invalidated frozen key stays
+ * invisible to this worker until it is put or loaded again. <b>The overlay is unbounded for now</b>:
+ * {@code maximumSize} and {@code maximumWeight} are recorded, and apply once the eviction policy
+ * lands; until then entries leave it only by {@code invalidate}, {@code invalidateAll}, a later
+ * {@code put} of their key, or {@code close}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class SharedCache<K, V> implements AutoCloseable {
+    /** Private memory reserved above each version for the overlay (address space; only what is used costs). */
+    private static final long OVERLAY_PRIVATE_BYTES = Math.max(Store.MIN_PRIVATE_CAPACITY_BYTES, 1L << 30);
+    private final Path directory;
+    private final ByteCodec<K> keyCodec;
+    private final Codec<V> valueCodec;
+    private final ByteCodec<V> valueBytesCodec; // null for record values
+    private final boolean recordStats;
+    private final LongAdder frozenHits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder overlayHits = new LongAdder();
+    private final LongAdder loadSuccesses = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    private final AtomicLong overlayBytes = new AtomicLong();
+    private final long privateBytes;
+    /** This worker's entries and tombstones, by encoded key. */
+    private final ConcurrentHashMap<OverlayKey, OverlayEntry> overlay = new ConcurrentHashMap<>();
+    /** Set once the overlay was first written: until then lookups skip it (one volatile read). */
+    private volatile boolean overlayUsed;
+    private volatile Snapshot current;
+    private volatile boolean closed;
+
+    private SharedCache(Builder<K, V> builder, Path directory) {
+        this.directory = directory;
+        this.keyCodec = (ByteCodec<K>) builder.keyCodec;
+        this.valueCodec = builder.valueCodec;
+        this.valueBytesCodec = builder.valueCodec instanceof ByteCodec<V> bytes ? bytes : null;
+        this.recordStats = builder.recordStats;
+        this.privateBytes = OVERLAY_PRIVATE_BYTES;
+        this.current = Snapshot.openCurrent(directory, keyCodec, valueCodec, privateBytes);
+    }
+
+    /**
+     * Starts a new version of a cache directory (created if missing).
+     *
+     * @param directory  the cache directory
+     * @param keyCodec   how keys are stored: a {@link ByteCodec}
+     * @param valueCodec how values are stored
+     * @param <K>        the key type
+     * @param <V>        the value type
+     * @return the writer, which must be {@linkplain CacheWriter#publish published} or closed
+     * @throws IllegalArgumentException if the key codec is a record codec, or a name is too long
+     * @throws PermafrostException      if the version file cannot be created
+     */
+    public static <K, V> CacheWriter<K, V> writer(Path directory, Codec<K> keyCodec, Codec<V> valueCodec) {
+        return new CacheWriter<>(directory, keyCodec, valueCodec);
+    }
+
+    /**
+     * Starts configuring a reader.
+     *
+     * @param keyCodec   how keys are stored: the writer's key codec (by name)
+     * @param valueCodec how values are stored: the writer's value codec (by name)
+     * @param <K>        the key type
+     * @param <V>        the value type
+     * @return a builder
+     * @throws IllegalArgumentException if the key codec is a record codec
+     */
+    public static <K, V> Builder<K, V> builder(Codec<K> keyCodec, Codec<V> valueCodec) {
+        return new Builder<>(keyCodec, valueCodec);
+    }
+
+    /**
+     * Looks a key up.
+     *
+     * @param key not null
+     * @return a heap copy of its value, or {@code null} if absent
+     * @throws NullPointerException if the key is null
+     * @throws CacheClosedException if the cache is closed
+     */
+    public V getIfPresent(K key) {
+        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
+        long hash = KeyHash.hash(encoded);
+        if (overlayUsed) {
+            OverlayEntry own;
+            while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
+                if (own == OverlayEntry.TOMBSTONE) {
+                    countMiss();
+                    return null;
+                }
+                if (own.tryRetain()) {
+                    try {
+                        countOverlayHit();
+                        return decodeObject(own.snapshot, own.objectOffset);
+                    } finally {
+                        own.release();
+                    }
+                }
+                // removed and freed as we found it: look again
+            }
+        }
+        int stripe = Snapshot.stripe();
+        Snapshot snapshot = acquire(stripe);
+        try {
+            long position = snapshot.find(encoded, hash);
+            if (position < 0) {
+                countMiss();
+                return null;
+            }
+            countFrozenHit();
+            return decode(snapshot, position);
+        } finally {
+            snapshot.release(stripe);
+        }
+    }
+
+    /**
+     * Looks a key up and returns a handle on its entry, in place.
+     *
+     * @param key not null
+     * @return a handle to close, or {@code null} if absent
+     * @throws NullPointerException if the key is null
+     * @throws CacheClosedException if the cache is closed
+     */
+    public CacheEntry<V> getEntry(K key) {
+        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
+        long hash = KeyHash.hash(encoded);
+        if (overlayUsed) {
+            OverlayEntry own;
+            while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
+                if (own == OverlayEntry.TOMBSTONE) {
+                    countMiss();
+                    return null;
+                }
+                if (own.tryRetain()) {
+                    countOverlayHit();
+                    return new CacheEntry<>(this, own);
+                }
+            }
+        }
+        int stripe = Snapshot.stripe();
+        Snapshot snapshot = acquire(stripe);
+        long position;
+        try {
+            position = snapshot.find(encoded, hash);
+        } catch (RuntimeException e) {
+            snapshot.release(stripe);
+            throw e;
+        }
+        if (position < 0) {
+            snapshot.release(stripe);
+            countMiss();
+            return null;
+        }
+        countFrozenHit();
+        return new CacheEntry<>(this, snapshot, stripe, position);
+    }
+
+    /**
+     * Returns the value of a key, loading it into this worker's overlay if neither the overlay
+     * nor the frozen base has it (or this worker invalidated it). However many threads ask for
+     * one key at once, the loader runs once and they all get its value. A loader that throws
+     * caches nothing and the exception reaches the caller; one that returns {@code null} caches
+     * nothing and this returns {@code null}. The loader must not use this cache (as with
+     * Caffeine's {@code get}, it runs while the key's bin of the overlay's map is locked).
+     *
+     * @param key    not null
+     * @param loader computes the value of a missing key
+     * @return the value (a heap copy of a stored one, or the loader's), or {@code null}
+     * @throws NullPointerException if the key or the loader is null
+     * @throws CacheClosedException if the cache is closed
+     */
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        Objects.requireNonNull(loader, "loader");
+        V present = getIfPresent(key);
+        if (present != null) {
+            return present;
+        }
+        byte[] encoded = keyCodec.encode(key);
+        Object[] result = new Object[1];
+        overlayUsed = true;
+        overlay.compute(new OverlayKey(encoded, KeyHash.hash(encoded)), (k, old) -> {
+            if (old != null && old != OverlayEntry.TOMBSTONE && old.tryRetain()) {
+                try {
+                    result[0] = decodeObject(old.snapshot, old.objectOffset); // another thread loaded it first
+                } finally {
+                    old.release();
+                }
+                return old;
+            }
+            long start = System.nanoTime();
+            V loaded;
+            try {
+                loaded = loader.apply(key);
+            } catch (RuntimeException | Error e) {
+                countLoad(false, start);
+                throw e;
+            }
+            countLoad(loaded != null, start);
+            result[0] = loaded;
+            return loaded == null ? old : newOverlayEntry(loaded);
+        });
+        @SuppressWarnings("unchecked") // a V: decoded or loaded
+        V value = (V) result[0];
+        return value;
+    }
+
+    /**
+     * Puts an entry into this worker's overlay, shadowing the frozen base's entry of the key.
+     * A handle open on an entry this replaces stays valid until it closes.
+     *
+     * @param key   not null
+     * @param value not null
+     * @throws NullPointerException if either is null
+     * @throws CacheClosedException if the cache is closed
+     */
+    public void put(K key, V value) {
+        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
+        OverlayEntry entry = newOverlayEntry(Objects.requireNonNull(value, "value"));
+        overlayUsed = true;
+        drop(overlay.put(new OverlayKey(encoded, KeyHash.hash(encoded)), entry));
+    }
+
+    /**
+     * Removes a key from this worker's view: its overlay entry, and the frozen base's entry,
+     * which stays invisible to this worker (across swaps too) until the key is put or loaded
+     * again. Open handles stay valid until they close.
+     *
+     * @param key not null
+     * @throws NullPointerException if the key is null
+     */
+    public void invalidate(K key) {
+        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
+        overlayUsed = true;
+        drop(overlay.put(new OverlayKey(encoded, KeyHash.hash(encoded)), OverlayEntry.TOMBSTONE));
+    }
+
+    /**
+     * Discards every entry and every invalidation of this worker's overlay: the view is the
+     * frozen base again. Open handles stay valid until they close.
+     */
+    public void invalidateAll() {
+        for (OverlayKey key : overlay.keySet()) {
+            drop(overlay.remove(key));
+        }
+    }
+
+    /** {@return the entries of the current version plus this worker's overlay entries and invalidations (an estimate: shadowing is not subtracted)} */
+    public long estimatedSize() {
+        return current.entryCount + overlay.mappingCount();
+    }
+
+    /**
+     * Returns the statistics counted since the cache was opened: all zero unless the builder
+     * asked for {@link Builder#recordStats()}.
+     *
+     * @return a snapshot of the counts
+     */
+    public CacheStats stats() {
+        return new CacheStats(frozenHits.sum(), overlayHits.sum(), misses.sum(), loadSuccesses.sum(), loadFailures.sum(),
+                loadNanos.sum(), 0, 0, overlayBytes.get());
+    }
+
+    /** {@return the number of the version lookups see now} */
+    public long version() {
+        return current.version;
+    }
+
+    /** {@return the directory this cache reads} */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Swaps to the version {@code CURRENT} names now, if it is another than this cache's.
+     * Lookups from then on see the new version; handles on the old one stay valid, and its
+     * store is closed when the last of them closes. If the new version cannot be opened, the
+     * cache stays on the old one and the exception says why.
+     *
+     * @return whether the cache swapped
+     * @throws CacheException       if {@code CURRENT} or the version it names is bad
+     * @throws CacheClosedException if the cache is closed
+     */
+    public synchronized boolean refresh() {
+        checkOpen("refresh");
+        Snapshot old = current;
+        Path now = CacheDirectory.current(directory);
+        if (now.equals(old.file)) {
+            return false;
+        }
+        current = Snapshot.openCurrent(directory, keyCodec, valueCodec, privateBytes);
+        old.retire();
+        return true;
+    }
+
+    /**
+     * Closes the cache. Lookups from then on throw {@link CacheClosedException}; handles still
+     * open stay valid, and the store is closed when the last of them closes. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            invalidateAll();
+            current.retire();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedCache[" + directory + ", " + current + (closed ? ", closed]" : "]");
+    }
+
+    /** {@return the snapshot lookups see, counted on this thread's stripe} */
+    private Snapshot acquire(int stripe) {
+        while (true) {
+            Snapshot snapshot = current;
+            if (snapshot.tryAcquire(stripe)) {
+                return snapshot;
+            }
+            checkOpen("look up"); // retired: swapped out (take the new one) or closed
+        }
+    }
+
+    /** {@return a heap copy of a value stored as an object of a snapshot's store (an overlay entry's)} */
+    @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
+    V decodeObject(Snapshot snapshot, long objectOffset) {
+        if (valueBytesCodec != null) {
+            return valueBytesCodec.decode(snapshot.store.payload(objectOffset));
+        }
+        return (V) snapshot.recordType.read(objectOffset);
+    }
+
+    /** Writes a value as a mortal object in the current version's private memory; the entry holds a handle on the version. */
+    @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
+    private OverlayEntry newOverlayEntry(V value) {
+        int stripe = Snapshot.stripe();
+        Snapshot snapshot = acquire(stripe);
+        try {
+            long object;
+            if (valueBytesCodec != null) {
+                byte[] bytes = valueBytesCodec.encode(value);
+                object = snapshot.store.allocate(bytes.length);
+                MemorySegment.copy(bytes, 0, snapshot.store.payload(object), ValueLayout.JAVA_BYTE, 0, bytes.length);
+            } else {
+                Ref<? extends Record> written = ((RecordType<Record>) snapshot.recordType).write((Record) value);
+                object = written.offset();
+            }
+            long bytes = snapshot.store.payload(object).byteSize();
+            overlayBytes.addAndGet(bytes);
+            return new OverlayEntry(snapshot, stripe, object, bytes);
+        } catch (RuntimeException e) {
+            snapshot.release(stripe);
+            throw e;
+        }
+    }
+
+    /** Drops the overlay map's reference to an entry it no longer holds. */
+    private void drop(OverlayEntry removed) {
+        if (removed != null && removed != OverlayEntry.TOMBSTONE) {
+            overlayBytes.addAndGet(-removed.valueBytes);
+            removed.release();
+        }
+    }
+
+    @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
+    V decode(Snapshot snapshot, long position) {
+        if (valueBytesCodec != null) {
+            return valueBytesCodec.decode(snapshot.valueBytes(position));
+        }
+        return ((RecordType<? extends Record>) snapshot.recordType) == null ? null
+                : (V) snapshot.recordType.read(snapshot.valueObject(position));
+    }
+
+    /** {@return the snapshot lookups see now: for tests} */
+    Snapshot currentSnapshot() {
+        return current;
+    }
+
+    /** {@return the frozen store of the version lookups see now: for tests and measurements} */
+    Store store() {
+        return current.store;
+    }
+
+    /** {@return the entry bytes of the current version: for tests} */
+    MemorySegment keyBytesAt(long position) {
+        return current.keyBytes(position);
+    }
+
+    private void countFrozenHit() {
+        if (recordStats) {
+            frozenHits.increment();
+        }
+    }
+
+    private void countOverlayHit() {
+        if (recordStats) {
+            overlayHits.increment();
+        }
+    }
+
+    private void countLoad(boolean success, long startNanos) {
+        if (recordStats) {
+            (success ? loadSuccesses : loadFailures).increment();
+            loadNanos.add(System.nanoTime() - startNanos);
+        }
+    }
+
+    private void countMiss() {
+        if (recordStats) {
+            misses.increment();
+        }
+    }
+
+    private void checkOpen(String operation) {
+        if (closed) {
+            throw new CacheClosedException(directory, current.file, PermafrostException.NO_OFFSET,
+                    "cannot " + operation + ": the cache is closed", null);
+        }
+    }
+
+    /** An encoded key with its hash: the overlay's map key. */
+    private record OverlayKey(byte[] bytes, long hash) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof OverlayKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return (int) (hash ^ (hash >>> 32));
+        }
+
+        @Override
+        public String toString() {
+            return "OverlayKey[" + bytes.length + " bytes, hash " + Long.toHexString(hash) + "]";
+        }
+    }
+
+    /**
+     * Configures a {@link SharedCache}, in the manner of Caffeine's builder. The bounds apply to
+     * this worker's overlay, not to the frozen base, which holds what the writer put.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     */
+    public static final class Builder<K, V> {
+        private final Codec<K> keyCodec;
+        private final Codec<V> valueCodec;
+        private long maximumSize = -1;
+        private long maximumWeight = -1;
+        private Weigher<? super K, ? super V> weigher;
+        private boolean recordStats;
+
+        private Builder(Codec<K> keyCodec, Codec<V> valueCodec) {
+            this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
+            this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
+            if (keyCodec instanceof RecordCodec<?> record) {
+                throw new IllegalArgumentException("a record codec (" + record.name()
+                        + ") stores values only: keys are compared as bytes, use a ByteCodec");
+            }
+        }
+
+        /**
+         * Bounds this worker's overlay by entry count.
+         *
+         * @param maximumSize entries, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         * @throws IllegalStateException    if a size or weight bound was set already
+         */
+        public Builder<K, V> maximumSize(long maximumSize) {
+            checkNoBound();
+            if (maximumSize < 0) {
+                throw new IllegalArgumentException("maximum size " + maximumSize + " is negative");
+            }
+            this.maximumSize = maximumSize;
+            return this;
+        }
+
+        /**
+         * Bounds this worker's overlay by summed weight; needs a {@link #weigher}.
+         *
+         * @param maximumWeight the most weight, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         * @throws IllegalStateException    if a size or weight bound was set already
+         */
+        public Builder<K, V> maximumWeight(long maximumWeight) {
+            checkNoBound();
+            if (maximumWeight < 0) {
+                throw new IllegalArgumentException("maximum weight " + maximumWeight + " is negative");
+            }
+            this.maximumWeight = maximumWeight;
+            return this;
+        }
+
+        /**
+         * Sets how overlay entries are weighed, for {@link #maximumWeight}.
+         *
+         * @param weigher not null
+         * @return this builder
+         * @throws IllegalStateException if a weigher was set already
+         */
+        public Builder<K, V> weigher(Weigher<? super K, ? super V> weigher) {
+            if (this.weigher != null) {
+                throw new IllegalStateException("a weigher was set already");
+            }
+            this.weigher = Objects.requireNonNull(weigher, "weigher");
+            return this;
+        }
+
+        /**
+         * Counts hits and misses ({@link SharedCache#stats()}); off, the hit path counts nothing.
+         *
+         * @return this builder
+         */
+        public Builder<K, V> recordStats() {
+            this.recordStats = true;
+            return this;
+        }
+
+        /** {@return the overlay's entry bound, or -1 if none was set} */
+        public long maximumSize() {
+            return maximumSize;
+        }
+
+        /** {@return the overlay's weight bound, or -1 if none was set} */
+        public long maximumWeight() {
+            return maximumWeight;
+        }
+
+        /**
+         * Opens the directory's current version, copy-on-write.
+         *
+         * @param directory the cache directory
+         * @return the cache
+         * @throws IllegalStateException      if a weigher was set without a maximum weight, or the reverse
+         * @throws NoCurrentVersionException  if nothing was published there
+         * @throws MissingVersionException    if {@code CURRENT} names a file that is gone
+         * @throws CorruptCacheException      if {@code CURRENT} or the version file is damaged
+         * @throws NotACacheException         if the version file is a store but not a cache
+         * @throws CodecMismatchException     if the version was built with other codecs
+         */
+        public SharedCache<K, V> open(Path directory) {
+            Objects.requireNonNull(directory, "directory");
+            if ((weigher != null) != (maximumWeight >= 0)) {
+                throw new IllegalStateException(weigher != null ? "a weigher needs maximumWeight" : "maximumWeight needs a weigher");
+            }
+            return new SharedCache<>(this, directory);
+        }
+
+        private void checkNoBound() {
+            if (maximumSize >= 0 || maximumWeight >= 0) {
+                throw new IllegalStateException("a bound was set already: maximum size " + maximumSize
+                        + ", maximum weight " + maximumWeight);
+            }
+        }
+    }
+}

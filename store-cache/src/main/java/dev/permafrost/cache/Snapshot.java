@@ -1,0 +1,332 @@
+package dev.permafrost.cache;
+
+import static dev.permafrost.cache.CacheFormat.U16;
+import static dev.permafrost.cache.CacheFormat.U32;
+import static dev.permafrost.cache.CacheFormat.U64;
+
+import dev.permafrost.error.CorruptStoreException;
+import dev.permafrost.error.IncompatibleVersionException;
+import dev.permafrost.error.NotAStoreException;
+import dev.permafrost.error.PermafrostException;
+import dev.permafrost.error.ReferenceCountException;
+import dev.permafrost.store.OpenMode;
+import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Ref;
+import dev.permafrost.store.Store;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One version of a cache, open copy-on-write: its store, its frozen table, and the count of the
+ * handles open on it, kept on the heap in stripes (one cache line each, picked by thread) so
+ * that threads doing lookups do not share a written line.
+ *
+ * <p>Closing: once {@link #retire retired} (swapped out, or the cache closed) and no handle is
+ * open, the store is closed, exactly once. A handle is counted by incrementing its stripe and
+ * then reading {@code retired}; a retirer writes {@code retired} and then sums the stripes.
+ * Both are volatile, so either the retirer's sum sees the increment (and does not close), or
+ * the acquirer sees {@code retired} and backs off (and takes the new version): the store is
+ * never closed under an open handle.
+ */
+final class Snapshot {
+    private static final int STRIPES = 16;
+    private static final int STRIPE_LONGS = 16; // 128 bytes apart: no false sharing, even with adjacent-line prefetch
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(Snapshot.class, "closed", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Path directory;
+    final Path file;
+    final long version;
+    final Store store;
+    final long entryCount;
+    final long slotCount;
+    final int longestProbe;
+    final long keyBytes;
+    final long valueBytes;
+    private final MemorySegment table;
+    private final MemorySegment[] chunks;
+    final RecordType<? extends Record> recordType;
+    private final long[] counts = new long[STRIPES * STRIPE_LONGS];
+    private volatile boolean retired;
+    @SuppressWarnings("unused") // through CLOSED
+    private volatile int closed;
+
+    private Snapshot(Path directory, Path file, Store store, Codec<?> keyCodec, Codec<?> valueCodec) {
+        this.directory = directory;
+        this.file = file;
+        this.store = store;
+        Optional<Ref<?>> root = store.types().root(CacheFormat.ROOT_NAME);
+        if (root.isEmpty()) {
+            throw new NotACacheException(directory, file, PermafrostException.NO_OFFSET, "the store has no root '"
+                    + CacheFormat.ROOT_NAME + "': it is not a cache version (roots: " + store.types().rootNames() + ")", null);
+        }
+        long headerOffset = root.get().offset();
+        MemorySegment header = store.payload(headerOffset);
+        if (header.byteSize() < CacheFormat.headerBytes(0, 0) || header.get(U64, CacheFormat.MAGIC_OFFSET) != CacheFormat.MAGIC) {
+            throw new NotACacheException(directory, file, headerOffset, "root '" + CacheFormat.ROOT_NAME
+                    + "' does not name a cache header (no magic PFCACHE1)", null);
+        }
+        int format = header.get(U32, CacheFormat.FORMAT_VERSION_OFFSET);
+        if (format != CacheFormat.FORMAT_VERSION || header.get(ValueLayout.JAVA_BYTE, CacheFormat.HASH_ALGORITHM_OFFSET) != CacheFormat.HASH_ALGORITHM
+                || header.get(ValueLayout.JAVA_BYTE, CacheFormat.POSITION_BITS_OFFSET) != CacheFormat.POSITION_BITS
+                || header.get(ValueLayout.JAVA_BYTE, CacheFormat.CHUNK_SHIFT_OFFSET) != CacheFormat.CHUNK_SHIFT) {
+            throw new CorruptCacheException(directory, file, headerOffset, "cache format " + format + " with hash "
+                    + header.get(ValueLayout.JAVA_BYTE, CacheFormat.HASH_ALGORITHM_OFFSET) + ", position bits "
+                    + header.get(ValueLayout.JAVA_BYTE, CacheFormat.POSITION_BITS_OFFSET) + ", chunk shift "
+                    + header.get(ValueLayout.JAVA_BYTE, CacheFormat.CHUNK_SHIFT_OFFSET) + ": this reader knows format "
+                    + CacheFormat.FORMAT_VERSION + " (hash 1, 40, 20) only", null);
+        }
+        long at = CacheFormat.CODEC_NAMES_OFFSET;
+        String keyName = name(header, at);
+        at += 2 + Short.toUnsignedInt(header.get(U16, at));
+        String valueName = name(header, at);
+        if (!keyName.equals(keyCodec.name()) || !valueName.equals(valueCodec.name())) {
+            throw new CodecMismatchException(directory, file, headerOffset, "the version was built with key codec '"
+                    + keyName + "' and value codec '" + valueName + "'; the reader has key codec '" + keyCodec.name()
+                    + "' and value codec '" + valueCodec.name() + "'", null);
+        }
+        this.entryCount = header.get(U64, CacheFormat.ENTRY_COUNT_OFFSET);
+        this.slotCount = header.get(U64, CacheFormat.SLOT_COUNT_OFFSET);
+        this.longestProbe = header.get(U32, CacheFormat.LONGEST_PROBE_OFFSET);
+        this.keyBytes = header.get(U64, CacheFormat.KEY_BYTES_OFFSET);
+        this.valueBytes = header.get(U64, CacheFormat.VALUE_BYTES_OFFSET);
+        this.version = header.get(U64, CacheFormat.VERSION_OFFSET);
+        this.table = object(header.get(U64, CacheFormat.TABLE_OFFSET_OFFSET), "table");
+        if (slotCount <= entryCount || table.byteSize() != slotCount * Long.BYTES) {
+            throw corrupt(headerOffset, "the table has " + table.byteSize() + " bytes for " + slotCount + " slots and "
+                    + entryCount + " entries");
+        }
+        int chunkCount = header.get(U32, CacheFormat.CHUNK_COUNT_OFFSET);
+        MemorySegment chunkDirectory = object(header.get(U64, CacheFormat.CHUNK_DIRECTORY_OFFSET_OFFSET), "chunk directory");
+        if (chunkCount < 0 || chunkCount > CacheFormat.MAX_CHUNKS || chunkDirectory.byteSize() != (long) chunkCount * Long.BYTES) {
+            throw corrupt(headerOffset, "the chunk directory has " + chunkDirectory.byteSize() + " bytes for " + chunkCount + " chunks");
+        }
+        this.chunks = new MemorySegment[chunkCount];
+        for (int i = 0; i < chunkCount; i++) {
+            chunks[i] = object(chunkDirectory.getAtIndex(U64, i), "chunk " + i);
+        }
+        if (valueCodec instanceof RecordCodec<?> record) {
+            this.recordType = store.types().register(record.recordClass(), record.lookup());
+        } else {
+            this.recordType = null;
+        }
+    }
+
+    /**
+     * Opens the directory's current version. Fails with a typed exception, having closed
+     * whatever it opened; retries when {@code CURRENT} moved on while it opened.
+     */
+    static Snapshot openCurrent(Path directory, Codec<?> keyCodec, Codec<?> valueCodec, long privateBytes) {
+        for (int attempt = 0; ; attempt++) {
+            Path file = CacheDirectory.current(directory);
+            try {
+                return open(directory, file, keyCodec, valueCodec, privateBytes);
+            } catch (MissingVersionException e) {
+                if (attempt >= 3 || file.equals(CacheDirectory.current(directory))) {
+                    throw e; // a version deleted under a reader that read an old CURRENT is read again
+                }
+            }
+        }
+    }
+
+    static Snapshot open(Path directory, Path file, Codec<?> keyCodec, Codec<?> valueCodec, long privateBytes) {
+        if (!Files.exists(file)) {
+            throw new MissingVersionException(directory, file, PermafrostException.NO_OFFSET,
+                    "CURRENT names " + file.getFileName() + ", which does not exist", null);
+        }
+        Store store;
+        try {
+            store = Store.open(file, OpenMode.COPY_ON_WRITE, privateBytes);
+        } catch (NotAStoreException | CorruptStoreException | IncompatibleVersionException e) {
+            throw new CorruptCacheException(directory, file, e.offset(), "the version file is damaged: " + e.getMessage(), e);
+        } catch (PermafrostException e) {
+            if (!Files.exists(file)) { // deleted since it was looked for: the caller reads CURRENT again
+                throw new MissingVersionException(directory, file, PermafrostException.NO_OFFSET,
+                        "CURRENT names " + file.getFileName() + ", which was deleted as it was opened", e);
+            }
+            throw e;
+        }
+        try {
+            if (!store.isFrozen()) {
+                throw new NotACacheException(directory, file, PermafrostException.NO_OFFSET,
+                        "the store is not frozen: a cache version is always frozen", null);
+            }
+            return new Snapshot(directory, file, store, keyCodec, valueCodec);
+        } catch (ReferenceCountException | IndexOutOfBoundsException e) {
+            store.close();
+            throw new CorruptCacheException(directory, file, PermafrostException.NO_OFFSET, "the cache table is damaged: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Finds a key.
+     *
+     * @return the entry's position, or -1
+     */
+    long find(byte[] key, long hash) {
+        long count = slotCount;
+        long at = CacheFormat.homeSlot(hash, count);
+        long fingerprint = hash & CacheFormat.FINGERPRINT_MASK;
+        MemorySegment slots = table;
+        while (true) {
+            long slot = slots.getAtIndex(CacheFormat.SLOT, at);
+            if (slot == 0) {
+                return -1;
+            }
+            if (slot >>> CacheFormat.POSITION_BITS == fingerprint && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
+                return slot & CacheFormat.POSITION_MASK;
+            }
+            if (++at == count) {
+                at = 0;
+            }
+        }
+    }
+
+    private boolean keyEquals(long position, byte[] key) {
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        int field = in.get(ValueLayout.JAVA_BYTE, at);
+        if (field < 0) { // a key of 64 bytes or more
+            field = (int) CacheFormat.getVarint(in, at);
+        }
+        int length = field >>> 1;
+        if (length != key.length) {
+            return false;
+        }
+        long start = CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at));
+        return MemorySegment.mismatch(in, start, start + length, MemorySegment.ofArray(key), 0, length) == -1;
+    }
+
+    /** {@return the value's bytes of the entry at a position: inline bytes, or the out-of-line object's payload} */
+    MemorySegment valueBytes(long position) {
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        long keyField = CacheFormat.getVarint(in, at);
+        long valueLengthAt = CacheFormat.varintEnd(in, at);
+        long start = CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1);
+        if ((keyField & 1) == 0) {
+            return in.asSlice(start, CacheFormat.getVarint(in, valueLengthAt));
+        }
+        return store.payload(in.get(U64, start));
+    }
+
+    /** {@return the out-of-line object of the entry at a position, or 0 if its value is inline} */
+    long valueObject(long position) {
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        long keyField = CacheFormat.getVarint(in, at);
+        return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
+    }
+
+    /** {@return every entry's position, in table order: for tests and tools} */
+    long[] positions() {
+        long[] positions = new long[(int) entryCount];
+        int n = 0;
+        for (long i = 0; i < slotCount; i++) {
+            long slot = table.getAtIndex(CacheFormat.SLOT, i);
+            if (slot != 0) {
+                positions[n++] = slot & CacheFormat.POSITION_MASK;
+            }
+        }
+        return positions;
+    }
+
+    /** {@return the key bytes of the entry at a position} */
+    MemorySegment keyBytes(long position) {
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        long keyLength = CacheFormat.getVarint(in, at) >>> 1;
+        return in.asSlice(CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)), keyLength);
+    }
+
+    /** {@return this thread's stripe} */
+    static int stripe() {
+        return (int) Thread.currentThread().threadId() & (STRIPES - 1);
+    }
+
+    /**
+     * Counts a handle on this snapshot unless it is retired.
+     *
+     * @return whether it was counted (if not, take the cache's current snapshot again)
+     */
+    boolean tryAcquire(int stripe) {
+        COUNTS.getAndAdd(counts, stripe * STRIPE_LONGS, 1L);
+        if (!retired) {
+            return true;
+        }
+        release(stripe);
+        return false;
+    }
+
+    /** Drops a handle counted on that stripe; the last one of a retired snapshot closes its store. */
+    void release(int stripe) {
+        COUNTS.getAndAdd(counts, stripe * STRIPE_LONGS, -1L);
+        if (retired) {
+            closeIfUnused();
+        }
+    }
+
+    /** No new handles from now on; closes the store now if none is open, else when the last one closes. */
+    void retire() {
+        retired = true;
+        closeIfUnused();
+    }
+
+    /** {@return handles open now (a sum of the stripes)} */
+    long openHandles() {
+        long sum = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            sum += (long) COUNTS.getVolatile(counts, i * STRIPE_LONGS);
+        }
+        return sum;
+    }
+
+    boolean isClosed() {
+        return (int) CLOSED.getVolatile(this) != 0;
+    }
+
+    private void closeIfUnused() {
+        if (openHandles() == 0 && CLOSED.compareAndSet(this, 0, 1)) {
+            store.close();
+        }
+    }
+
+    private MemorySegment object(long offset, String what) {
+        try {
+            return store.payload(offset);
+        } catch (ReferenceCountException e) {
+            throw new CorruptCacheException(directory, file, offset, "the " + what + " is not an object: " + e.getMessage(), e);
+        }
+    }
+
+    private CorruptCacheException corrupt(long offset, String detail) {
+        return new CorruptCacheException(directory, file, offset, detail, null);
+    }
+
+    private static String name(MemorySegment header, long at) {
+        int length = Short.toUnsignedInt(header.get(U16, at));
+        return new String(header.asSlice(at + 2, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "version " + version + " (" + file + ")";
+    }
+}

@@ -41,6 +41,11 @@ public abstract sealed class FieldAccessor permits IntField, LongField, DoubleFi
         return fieldOffset;
     }
 
+    /** The store's typed error for a fault of a read past the end of a file truncated under the mapping. */
+    final RuntimeException truncated(InternalError fault, long objectOffset) {
+        return type.truncated(fault, objectOffset);
+    }
+
     /** The offset a {@link Ref} names, checked to head a live object of this accessor's type. */
     final long checked(Ref<?> object) {
         return type.checkInstance(object.offset());

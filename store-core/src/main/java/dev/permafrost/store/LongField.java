@@ -23,7 +23,11 @@ public final class LongField extends FieldAccessor {
      * @return the field's value
      */
     public long get(long objectOffset) {
-        return memory.get(LAYOUT, objectOffset + fieldOffset);
+        try {
+            return memory.get(LAYOUT, objectOffset + fieldOffset);
+        } catch (InternalError e) { // the file was truncated under the mapping
+            throw truncated(e, objectOffset);
+        }
     }
 
     /**

@@ -126,8 +126,14 @@ final class ObjectSpace {
                     + Long.toHexString(objectOffset) + " is not an object offset in this store (16-aligned, from 0x"
                     + Long.toHexString(StoreFormat.HEAP_START_OFFSET) + " to the end of the mapping)");
         }
-        long count = memory.get(StoreFormat.LONG, objectOffset);
-        int typeId = typeIdAt(objectOffset);
+        long count;
+        int typeId;
+        try {
+            count = memory.get(StoreFormat.LONG, objectOffset);
+            typeId = typeIdAt(objectOffset);
+        } catch (InternalError e) { // the file was truncated under the mapping
+            throw store.truncated(e, objectOffset);
+        }
         if (count == ObjectHeaderDescriptor.FREE_COUNT) {
             throw new ReferenceCountException(file, objectOffset, typeId, count, operation + " of a free object (use after free)");
         }

@@ -315,10 +315,17 @@ public final class RecordType<R extends Record> {
         LongFunction<R> d = decoder;
         try {
             return (d != null ? d : generateDecoder()).apply(objectOffset);
+        } catch (InternalError e) { // the file was truncated under the mapping
+            throw truncated(e, objectOffset);
         } finally {
             // the decoder reads by address: this (through its types and store) keeps the mapping's range reserved
             Reference.reachabilityFence(this);
         }
+    }
+
+    /** The store's typed error for a fault of a read past the end of a truncated file. */
+    RuntimeException truncated(InternalError fault, long objectOffset) {
+        return types.space().store.truncated(fault, objectOffset);
     }
 
     /** Checks that an offset heads a live object of this type; returns it. For reads through a {@link Ref}. */

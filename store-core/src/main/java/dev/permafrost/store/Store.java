@@ -9,6 +9,7 @@ import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreFullException;
 import dev.permafrost.error.StoreRecoveryException;
 import dev.permafrost.error.StoreStateException;
+import dev.permafrost.error.TruncatedStoreException;
 import dev.permafrost.file.StoreFile;
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.Checksums;
@@ -268,7 +269,11 @@ public final class Store implements AutoCloseable {
      * @throws ReferenceCountException if the object is free
      */
     public void retain(long objectOffset) {
-        RefCounts.retain(countBase, countLimit, objectOffset, refCounts);
+        try {
+            RefCounts.retain(countBase, countLimit, objectOffset, refCounts);
+        } catch (InternalError e) { // the file was truncated under the mapping
+            throw truncated(e, objectOffset);
+        }
     }
 
     /**
@@ -279,7 +284,11 @@ public final class Store implements AutoCloseable {
      * @return whether a reference was taken
      */
     public boolean tryRetain(long objectOffset) {
-        return RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
+        try {
+            return RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
+        } catch (InternalError e) {
+            throw truncated(e, objectOffset);
+        }
     }
 
     /**
@@ -297,6 +306,8 @@ public final class Store implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closed(e);
+        } catch (InternalError e) {
+            throw truncated(e, objectOffset);
         }
     }
 
@@ -714,6 +725,8 @@ public final class Store implements AutoCloseable {
             return meta;
         } catch (IllegalStateException e) {
             throw closed(e);
+        } catch (InternalError e) {
+            throw truncated(e, objectOffset);
         }
     }
 
@@ -748,6 +761,37 @@ public final class Store implements AutoCloseable {
     private static Allocator.Snapshot snapshotOf(CommitSlot slot) {
         return new Allocator.Snapshot(slot.bumpOffset(), slot.freeHeads(), slot.liveObjects(), slot.liveBytes(),
                 slot.freeBytes(), slot.wastedBytes());
+    }
+
+    /**
+     * An {@code InternalError} from an access to the mapping: the JVM's answer to a fault in
+     * mapped memory, which is what a read past the end of a file that another process
+     * truncated under the mapping raises. Said as the store's own error, naming the file and the
+     * offset, when the file is now too short for the object; anything else goes on as it was.
+     *
+     * @param fault        the error the access raised
+     * @param objectOffset the object the access was for
+     * @return the typed error to throw
+     */
+    TruncatedStoreException truncated(InternalError fault, long objectOffset) {
+        long fileBytes;
+        try {
+            fileBytes = java.nio.file.Files.size(file.path());
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            fault.addSuppressed(unreadable);
+            throw fault;
+        }
+        if (objectOffset + ObjectHeaderDescriptor.LENGTH <= fileBytes && fileBytes >= frozenOrCommittedFileBytes()) {
+            throw fault;
+        }
+        return new TruncatedStoreException(file.path(), objectOffset, "the file is " + fileBytes
+                + " bytes now, shorter than the store mapped; another process truncated it while it was in use", fault);
+    }
+
+    /** The bytes the file held when it was mapped, as far as this process can tell: the frozen boundary, or the mapping. */
+    private long frozenOrCommittedFileBytes() {
+        CommitSlot frozen = frozenSlot();
+        return frozen != null ? frozen.frozenBoundaryOffset() : file.mappedBytes();
     }
 
     /**

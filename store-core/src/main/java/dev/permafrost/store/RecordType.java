@@ -311,9 +311,9 @@ public final class RecordType<R extends Record> {
      * @throws dev.permafrost.error.ReferenceCountException if the offset names no live object
      */
     public R read(long objectOffset) {
-        checkInstance(objectOffset);
         LongFunction<R> d = decoder;
         try {
+            checkInstance(objectOffset);
             return (d != null ? d : generateDecoder()).apply(objectOffset);
         } catch (InternalError e) { // the file was truncated under the mapping
             throw truncated(e, objectOffset);

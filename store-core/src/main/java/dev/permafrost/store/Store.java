@@ -768,6 +768,8 @@ public final class Store implements AutoCloseable {
      * mapped memory, which is what a read past the end of a file that another process
      * truncated under the mapping raises. Said as the store's own error, naming the file and the
      * offset, when the file is now too short for the object; anything else goes on as it was.
+     * Compiled code may report the fault a little after the access that caused it (at the next
+     * safepoint poll), so each entry point catches it around its whole body, not the one read.
      *
      * @param fault        the error the access raised
      * @param objectOffset the object the access was for

@@ -679,7 +679,8 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Bounds this worker's overlay by entry count.
+         * Bounds this worker's overlay by entry count: entries and tombstones together, evicted
+         * by S3-FIFO. 0 keeps nothing.
          *
          * @param maximumSize entries, at least 0
          * @return this builder
@@ -696,7 +697,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Bounds this worker's overlay by summed weight; needs a {@link #weigher}.
+         * Bounds this worker's overlay by summed weight (a tombstone weighs 1); needs a {@link #weigher}.
          *
          * @param maximumWeight the most weight, at least 0
          * @return this builder
@@ -728,7 +729,8 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Counts hits and misses ({@link SharedCache#stats()}); off, the hit path counts nothing.
+         * Counts hits, misses, loads and evictions ({@link SharedCache#stats()}); off, neither the
+         * hit path nor an eviction counts anything (the overlay's byte count is kept either way).
          *
          * @return this builder
          */

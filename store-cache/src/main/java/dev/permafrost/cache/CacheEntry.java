@@ -122,6 +122,11 @@ public final class CacheEntry<V> implements AutoCloseable {
         }
     }
 
+    /** {@return the overlay entry's store object, or -1 for a frozen entry: for tests} */
+    long overlayObjectOffset() {
+        return overlay == null ? -1 : overlay.objectOffset;
+    }
+
     @Override
     public String toString() {
         return "CacheEntry[" + snapshot + ", position 0x" + Long.toHexString(position) + (closed ? ", closed]" : "]");

@@ -1,5 +1,8 @@
 package dev.permafrost.cache;
 
+import dev.permafrost.cache.policy.EvictionPolicy;
+import dev.permafrost.cache.policy.PolicyEntry;
+import dev.permafrost.cache.policy.S3FifoPolicy;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Store;
@@ -7,11 +10,13 @@ import dev.permafrost.store.Ref;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -40,11 +45,12 @@ import java.util.function.Function;
  * <p>The overlay: {@link #put}, {@link #get(Object, Function)}, {@link #invalidate} and
  * {@link #invalidateAll} change only this worker's view. Its entries are mortal objects in the
  * private memory above the frozen boundary of the version current when they were put (which
- * they keep open, across swaps); they shadow the frozen base, and an invalidated frozen key stays
- * invisible to this worker until it is put or loaded again. <b>The overlay is unbounded for now</b>:
- * {@code maximumSize} and {@code maximumWeight} are recorded, and apply once the eviction policy
- * lands; until then entries leave it only by {@code invalidate}, {@code invalidateAll}, a later
- * {@code put} of their key, or {@code close}.
+ * they keep open, across swaps, until they are freed); they shadow the frozen base, and an
+ * invalidated frozen key stays invisible to this worker until it is put or loaded again, or its
+ * tombstone is evicted. The overlay is bounded by the builder's {@code maximumSize} or
+ * {@code maximumWeight} with an S3-FIFO eviction policy; without either it is unbounded. An
+ * entry evicted, replaced or invalidated while a {@link CacheEntry} on it is open stays valid
+ * until the handle closes, and is freed then.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -63,10 +69,31 @@ public final class SharedCache<K, V> implements AutoCloseable {
     private final LongAdder loadSuccesses = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
     private final LongAdder loadNanos = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder evictedWeight = new LongAdder();
     private final AtomicLong overlayBytes = new AtomicLong();
     private final long privateBytes;
-    /** This worker's entries and tombstones, by encoded key. */
+    /** The overlay's bound (entries or weight units), or -1 if unbounded. */
+    private final long bound;
+    /** Weighs entries under maximumWeight; {@code null}: every entry weighs 1. */
+    private final Weigher<? super K, ? super V> weigher;
+    /** Decides what to evict; {@code null} if the overlay is unbounded, or bounded to 0 (everything is evicted at once). */
+    private final EvictionPolicy<OverlayKey> policy;
+    /**
+     * This worker's entries and tombstones, by encoded key. Read without a lock; written only
+     * under {@link #overlayLock}, so the map and the policy change together.
+     */
     private final ConcurrentHashMap<OverlayKey, OverlayEntry> overlay = new ConcurrentHashMap<>();
+    /**
+     * Serialises writes of {@link #overlay} with the policy's onAdmit and onRemove, whose victims
+     * callback unlinks from the map. Lock order: a bin of {@link #loads}, then this, then the
+     * policy's lock, then a bin of {@link #overlay} (no one holding a later one takes an earlier one).
+     * Nothing that can block for long runs under it: values are encoded and written before, and
+     * unlinked entries released after.
+     */
+    private final ReentrantLock overlayLock = new ReentrantLock();
+    /** Keys being loaded: its compute holds the key's bin while the loader runs, so one loader runs per key. Always empty between calls. */
+    private final ConcurrentHashMap<OverlayKey, Boolean> loads = new ConcurrentHashMap<>();
     /** Set once the overlay was first written: until then lookups skip it (one volatile read). */
     private volatile boolean overlayUsed;
     private volatile Snapshot current;
@@ -79,6 +106,9 @@ public final class SharedCache<K, V> implements AutoCloseable {
         this.valueBytesCodec = builder.valueCodec instanceof ByteCodec<V> bytes ? bytes : null;
         this.recordStats = builder.recordStats;
         this.privateBytes = OVERLAY_PRIVATE_BYTES;
+        this.bound = builder.maximumSize >= 0 ? builder.maximumSize : builder.maximumWeight;
+        this.weigher = builder.weigher;
+        this.policy = bound >= 1 ? new S3FifoPolicy<>(bound) : null;
         this.current = Snapshot.openCurrent(directory, keyCodec, valueCodec, privateBytes);
     }
 
@@ -126,19 +156,21 @@ public final class SharedCache<K, V> implements AutoCloseable {
         if (overlayUsed) {
             OverlayEntry own;
             while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
-                if (own == OverlayEntry.TOMBSTONE) {
+                if (own.isTombstone()) {
+                    recordAccess(own);
                     countMiss();
                     return null;
                 }
                 if (own.tryRetain()) {
                     try {
+                        recordAccess(own);
                         countOverlayHit();
                         return decodeObject(own.snapshot, own.objectOffset);
                     } finally {
                         own.release();
                     }
                 }
-                // removed and freed as we found it: look again
+                // unlinked and freed as we found it: the map holds another entry or none now
             }
         }
         int stripe = Snapshot.stripe();
@@ -170,14 +202,17 @@ public final class SharedCache<K, V> implements AutoCloseable {
         if (overlayUsed) {
             OverlayEntry own;
             while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
-                if (own == OverlayEntry.TOMBSTONE) {
+                if (own.isTombstone()) {
+                    recordAccess(own);
                     countMiss();
                     return null;
                 }
                 if (own.tryRetain()) {
+                    recordAccess(own);
                     countOverlayHit();
                     return new CacheEntry<>(this, own);
                 }
+                // unlinked and freed as we found it: the map holds another entry or none now
             }
         }
         int stripe = Snapshot.stripe();
@@ -201,16 +236,18 @@ public final class SharedCache<K, V> implements AutoCloseable {
     /**
      * Returns the value of a key, loading it into this worker's overlay if neither the overlay
      * nor the frozen base has it (or this worker invalidated it). However many threads ask for
-     * one key at once, the loader runs once and they all get its value. A loader that throws
-     * caches nothing and the exception reaches the caller; one that returns {@code null} caches
-     * nothing and this returns {@code null}. The loader must not use this cache (as with
-     * Caffeine's {@code get}, it runs while the key's bin of the overlay's map is locked).
+     * one key at once, the loader runs once and they all get its value (unless the overlay
+     * evicted it before they looked). A loader that throws caches nothing and the exception
+     * reaches the caller; one that returns {@code null} caches nothing and this returns
+     * {@code null}. The loader must not use this cache (as with Caffeine's {@code get}, it runs
+     * while a bin of a map of keys being loaded is locked).
      *
      * @param key    not null
      * @param loader computes the value of a missing key
      * @return the value (a heap copy of a stored one, or the loader's), or {@code null}
-     * @throws NullPointerException if the key or the loader is null
-     * @throws CacheClosedException if the cache is closed
+     * @throws NullPointerException     if the key or the loader is null
+     * @throws IllegalArgumentException if the weigher gives the loaded value a negative weight (nothing is cached)
+     * @throws CacheClosedException     if the cache is closed
      */
     public V get(K key, Function<? super K, ? extends V> loader) {
         Objects.requireNonNull(loader, "loader");
@@ -220,15 +257,15 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
         byte[] encoded = keyCodec.encode(key);
         Object[] result = new Object[1];
-        overlayUsed = true;
-        overlay.compute(new OverlayKey(encoded, KeyHash.hash(encoded)), (k, old) -> {
-            if (old != null && old != OverlayEntry.TOMBSTONE && old.tryRetain()) {
+        loads.compute(new OverlayKey(encoded, KeyHash.hash(encoded)), (k, none) -> {
+            OverlayEntry own = overlay.get(k);
+            if (own != null && !own.isTombstone() && own.tryRetain()) {
                 try {
-                    result[0] = decodeObject(old.snapshot, old.objectOffset); // another thread loaded it first
+                    result[0] = decodeObject(own.snapshot, own.objectOffset); // another thread loaded it first
                 } finally {
-                    old.release();
+                    own.release();
                 }
-                return old;
+                return null;
             }
             long start = System.nanoTime();
             V loaded;
@@ -239,8 +276,11 @@ public final class SharedCache<K, V> implements AutoCloseable {
                 throw e;
             }
             countLoad(loaded != null, start);
+            if (loaded != null) {
+                install(k, newOverlayEntry(loaded, weigh(key, loaded)));
+            }
             result[0] = loaded;
-            return loaded == null ? old : newOverlayEntry(loaded);
+            return null; // nothing stays in loads
         });
         @SuppressWarnings("unchecked") // a V: decoded or loaded
         V value = (V) result[0];
@@ -248,33 +288,54 @@ public final class SharedCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * Puts an entry into this worker's overlay, shadowing the frozen base's entry of the key.
-     * A handle open on an entry this replaces stays valid until it closes.
+     * Puts an entry into this worker's overlay, shadowing the frozen base's entry of the key,
+     * and evicts what the bound requires (an entry heavier than the bound is evicted at once).
+     * A handle open on an entry this replaces or evicts stays valid until it closes.
      *
      * @param key   not null
      * @param value not null
-     * @throws NullPointerException if either is null
-     * @throws CacheClosedException if the cache is closed
+     * @throws NullPointerException     if either is null
+     * @throws IllegalArgumentException if the weigher gives the entry a negative weight
+     * @throws CacheClosedException     if the cache is closed
      */
     public void put(K key, V value) {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
-        OverlayEntry entry = newOverlayEntry(Objects.requireNonNull(value, "value"));
-        overlayUsed = true;
-        drop(overlay.put(new OverlayKey(encoded, KeyHash.hash(encoded)), entry));
+        long weight = weigh(key, Objects.requireNonNull(value, "value"));
+        install(new OverlayKey(encoded, KeyHash.hash(encoded)), newOverlayEntry(value, weight));
     }
 
     /**
-     * Removes a key from this worker's view: its overlay entry, and the frozen base's entry,
-     * which stays invisible to this worker (across swaps too) until the key is put or loaded
-     * again. Open handles stay valid until they close.
+     * Removes a key from this worker's view: its overlay entry, and, if the current version
+     * holds the key, the frozen base's entry, which a tombstone then hides from this worker
+     * (across swaps too) until the key is put or loaded again. A tombstone weighs 1 against the
+     * bound and is evicted like an entry, after which the frozen entry shows again. Open handles
+     * stay valid until they close.
      *
      * @param key not null
      * @throws NullPointerException if the key is null
+     * @throws CacheClosedException if the cache is closed
      */
     public void invalidate(K key) {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
-        overlayUsed = true;
-        drop(overlay.put(new OverlayKey(encoded, KeyHash.hash(encoded)), OverlayEntry.TOMBSTONE));
+        OverlayKey overlayKey = new OverlayKey(encoded, KeyHash.hash(encoded));
+        if (isFrozen(overlayKey)) {
+            install(overlayKey, OverlayEntry.tombstone());
+            return;
+        }
+        if (!overlayUsed) {
+            return;
+        }
+        OverlayEntry removed;
+        overlayLock.lock();
+        try {
+            removed = overlay.remove(overlayKey);
+            if (removed != null && policy != null) {
+                policy.onRemove(removed.policyEntry);
+            }
+        } finally {
+            overlayLock.unlock();
+        }
+        drop(removed);
     }
 
     /**
@@ -282,9 +343,22 @@ public final class SharedCache<K, V> implements AutoCloseable {
      * frozen base again. Open handles stay valid until they close.
      */
     public void invalidateAll() {
-        for (OverlayKey key : overlay.keySet()) {
-            drop(overlay.remove(key));
+        List<OverlayEntry> removed = new ArrayList<>();
+        overlayLock.lock();
+        try {
+            for (OverlayKey key : overlay.keySet()) {
+                OverlayEntry entry = overlay.remove(key);
+                if (entry != null) {
+                    if (policy != null) {
+                        policy.onRemove(entry.policyEntry);
+                    }
+                    removed.add(entry);
+                }
+            }
+        } finally {
+            overlayLock.unlock();
         }
+        removed.forEach(this::drop);
     }
 
     /** {@return the entries of the current version plus this worker's overlay entries and invalidations (an estimate: shadowing is not subtracted)} */
@@ -300,7 +374,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
      */
     public CacheStats stats() {
         return new CacheStats(frozenHits.sum(), overlayHits.sum(), misses.sum(), loadSuccesses.sum(), loadFailures.sum(),
-                loadNanos.sum(), 0, 0, overlayBytes.get());
+                loadNanos.sum(), evictions.sum(), evictedWeight.sum(), overlayBytes.get());
     }
 
     /** {@return the number of the version lookups see now} */
@@ -342,7 +416,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!closed) {
-            closed = true;
+            closed = true; // before invalidateAll takes the overlay's lock: an install after it sees closed and frees its entry
             invalidateAll();
             current.retire();
         }
@@ -375,7 +449,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
 
     /** Writes a value as a mortal object in the current version's private memory; the entry holds a handle on the version. */
     @SuppressWarnings("unchecked") // the record type was registered for the value codec's class, V
-    private OverlayEntry newOverlayEntry(V value) {
+    private OverlayEntry newOverlayEntry(V value, long weight) {
         int stripe = Snapshot.stripe();
         Snapshot snapshot = acquire(stripe);
         try {
@@ -390,18 +464,120 @@ public final class SharedCache<K, V> implements AutoCloseable {
             }
             long bytes = snapshot.store.payload(object).byteSize();
             overlayBytes.addAndGet(bytes);
-            return new OverlayEntry(snapshot, stripe, object, bytes);
+            return OverlayEntry.value(snapshot, stripe, object, bytes, weight);
         } catch (RuntimeException e) {
             snapshot.release(stripe);
             throw e;
         }
     }
 
-    /** Drops the overlay map's reference to an entry it no longer holds. */
+    /** {@return an entry's weight in the bound's units: 1, or the weigher's} */
+    private long weigh(K key, V value) {
+        if (weigher == null) {
+            return 1;
+        }
+        int weight = weigher.weigh(key, value);
+        if (weight < 0) {
+            throw new IllegalArgumentException("the weigher gave key " + key + " a weight of " + weight + ": expected at least 0");
+        }
+        return weight;
+    }
+
+    /**
+     * Links a new entry (or tombstone) into the overlay for a key, replacing the key's entry,
+     * admits it to the policy and unlinks the victims it names; then releases the map's
+     * reference of every entry unlinked (outside the lock: a release may free an object and
+     * close a version).
+     *
+     * @throws CacheClosedException if the cache closed meanwhile (the new entry is freed)
+     */
+    private void install(OverlayKey key, OverlayEntry entry) {
+        List<OverlayEntry> unlinked = new ArrayList<>(2);
+        boolean wasClosed;
+        overlayLock.lock();
+        try {
+            wasClosed = closed;
+            if (wasClosed) {
+                unlinked.add(entry);
+            } else if (bound < 0) {
+                overlayUsed = true;
+                addIfNotNull(unlinked, overlay.put(key, entry));
+            } else {
+                overlayUsed = true;
+                admit(key, entry, unlinked);
+            }
+        } finally {
+            overlayLock.unlock();
+        }
+        unlinked.forEach(this::drop);
+        if (wasClosed) {
+            checkOpen("put");
+        }
+    }
+
+    /** The bounded half of {@link #install}; under {@link #overlayLock}. */
+    private void admit(OverlayKey key, OverlayEntry entry, List<OverlayEntry> unlinked) {
+        OverlayEntry old = overlay.get(key);
+        if (old != null && policy != null) {
+            policy.onRemove(old.policyEntry); // replacing is a removal, not an eviction
+        }
+        if (policy == null) { // bound 0: nothing is ever resident
+            addIfNotNull(unlinked, overlay.remove(key));
+            unlinked.add(entry);
+            countEviction(entry.weight);
+            return;
+        }
+        boolean[] evictedItself = new boolean[1];
+        PolicyEntry<OverlayKey> admitted = policy.onAdmit(key, entry.weight, victim -> {
+            if (victim.key() == key) { // no other resident entry has this key: old was removed
+                evictedItself[0] = true;
+                countEviction(entry.weight);
+                return;
+            }
+            OverlayEntry evicted = overlay.remove(victim.key());
+            assert evicted != null && evicted.policyEntry == victim : victim + " named for " + evicted;
+            unlinked.add(evicted);
+            countEviction(evicted.weight);
+        });
+        if (evictedItself[0]) {
+            addIfNotNull(unlinked, overlay.remove(key));
+            unlinked.add(entry);
+        } else {
+            entry.policyEntry = admitted; // before the put publishes the entry to lookups
+            addIfNotNull(unlinked, overlay.put(key, entry));
+        }
+    }
+
+    private static void addIfNotNull(List<OverlayEntry> list, OverlayEntry entry) {
+        if (entry != null) {
+            list.add(entry);
+        }
+    }
+
+    /** Drops the map's reference of an entry unlinked from it. */
     private void drop(OverlayEntry removed) {
-        if (removed != null && removed != OverlayEntry.TOMBSTONE) {
+        if (removed != null && !removed.isTombstone()) {
             overlayBytes.addAndGet(-removed.valueBytes);
             removed.release();
+        }
+    }
+
+    /** {@return whether the current version's frozen table holds a key} */
+    private boolean isFrozen(OverlayKey key) {
+        int stripe = Snapshot.stripe();
+        Snapshot snapshot = acquire(stripe);
+        try {
+            return snapshot.find(key.bytes(), key.hash()) >= 0;
+        } finally {
+            snapshot.release(stripe);
+        }
+    }
+
+    /** A hit on an overlay entry or tombstone, for the policy: S3-FIFO's capped counter, on the entry alone, no lock. */
+    private void recordAccess(OverlayEntry entry) {
+        PolicyEntry<OverlayKey> policyEntry = entry.policyEntry;
+        if (policyEntry != null) {
+            policy.onAccess(policyEntry);
         }
     }
 
@@ -412,6 +588,16 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
         return ((RecordType<? extends Record>) snapshot.recordType) == null ? null
                 : (V) snapshot.recordType.read(snapshot.valueObject(position));
+    }
+
+    /** {@return the overlay's entries and tombstones now: for tests} */
+    long overlayCount() {
+        return overlay.size();
+    }
+
+    /** {@return the summed weight of the overlay's entries and tombstones now: for tests} */
+    long overlayWeight() {
+        return overlay.values().stream().mapToLong(entry -> entry.weight).sum();
     }
 
     /** {@return the snapshot lookups see now: for tests} */
@@ -448,6 +634,13 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
     }
 
+    private void countEviction(long weight) {
+        if (recordStats) {
+            evictions.increment();
+            evictedWeight.add(weight);
+        }
+    }
+
     private void countMiss() {
         if (recordStats) {
             misses.increment();
@@ -458,24 +651,6 @@ public final class SharedCache<K, V> implements AutoCloseable {
         if (closed) {
             throw new CacheClosedException(directory, current.file, PermafrostException.NO_OFFSET,
                     "cannot " + operation + ": the cache is closed", null);
-        }
-    }
-
-    /** An encoded key with its hash: the overlay's map key. */
-    private record OverlayKey(byte[] bytes, long hash) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof OverlayKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return (int) (hash ^ (hash >>> 32));
-        }
-
-        @Override
-        public String toString() {
-            return "OverlayKey[" + bytes.length + " bytes, hash " + Long.toHexString(hash) + "]";
         }
     }
 
@@ -504,7 +679,8 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Bounds this worker's overlay by entry count.
+         * Bounds this worker's overlay by entry count: entries and tombstones together, evicted
+         * by S3-FIFO. 0 keeps nothing.
          *
          * @param maximumSize entries, at least 0
          * @return this builder
@@ -521,7 +697,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Bounds this worker's overlay by summed weight; needs a {@link #weigher}.
+         * Bounds this worker's overlay by summed weight (a tombstone weighs 1); needs a {@link #weigher}.
          *
          * @param maximumWeight the most weight, at least 0
          * @return this builder
@@ -553,7 +729,8 @@ public final class SharedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Counts hits and misses ({@link SharedCache#stats()}); off, the hit path counts nothing.
+         * Counts hits, misses, loads and evictions ({@link SharedCache#stats()}); off, neither the
+         * hit path nor an eviction counts anything (the overlay's byte count is kept either way).
          *
          * @return this builder
          */

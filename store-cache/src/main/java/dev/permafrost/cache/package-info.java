@@ -12,6 +12,10 @@
  * <p>Thread rules: a {@code SharedCache} is safe from any number of threads; a writer is used by
  * one thread; a handle by one thread at a time. Hot paths: {@code getEntry} and
  * {@code getIfPresent} on frozen entries, which write nothing to the mapping: a probe of the
- * table, a key comparison in place, and one striped counter on the heap for the handle.
+ * table, a key comparison in place, and one striped counter on the heap for the handle; and on
+ * this worker's overlay entries, a map lookup, a compare-and-set of the entry's own reference
+ * count, and the eviction policy's capped per-entry counter (no lock, nothing global written).
+ * Overlay writes (put, a load's result, invalidate, eviction) are serialised by one lock; loaders
+ * run outside it.
  */
 package dev.permafrost.cache;

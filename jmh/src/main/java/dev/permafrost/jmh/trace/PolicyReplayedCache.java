@@ -7,7 +7,8 @@ import java.util.HashMap;
 /**
  * An {@link EvictionPolicy} driven as the overlay drives it: a map from key to the policy's
  * entry, {@code onAccess} on a hit, {@code onAdmit} (weight 1) on a miss, and the victims it
- * names removed from the map. Stands in for the overlay until the overlay can be replayed.
+ * names removed from the map. Not in the command's output: a test checks that the real overlay
+ * ({@link OverlayReplayedCache}) hits exactly as often as its policy driven directly.
  */
 final class PolicyReplayedCache implements ReplayedCache {
 

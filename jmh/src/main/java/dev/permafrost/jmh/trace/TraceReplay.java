@@ -1,6 +1,5 @@
 package dev.permafrost.jmh.trace;
 
-import dev.permafrost.cache.policy.S3FifoPolicy;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -9,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Replays a key trace into the overlay's policy (S3-FIFO), Caffeine and an LRU at the same
- * entry capacity, and prints their hit ratios.
+ * Replays a key trace into the overlay of a {@code SharedCache} (bounded by S3-FIFO, over an
+ * empty frozen base), Caffeine and an LRU at the same entry capacity, and prints their hit ratios.
  *
  * <pre>
  * scripts/bench trace --trace ../shared/traces/cache2k/web07.trace.xz --capacity 2000 [--json]
@@ -106,7 +105,9 @@ public final class TraceReplay {
 
         List<Ratio> ratios = new ArrayList<>();
         for (ReplayedCache cache : caches(capacity)) {
-            ratios.add(new Ratio(cache.name(), replay(trace, cache)));
+            try (cache) {
+                ratios.add(new Ratio(cache.name(), replay(trace, cache)));
+            }
         }
         String name = file.getFileName() == null ? traceArgument : file.getFileName().toString();
         if (json) {
@@ -135,11 +136,11 @@ public final class TraceReplay {
      * The caches compared, each empty, in the order of the output.
      *
      * @param capacity the capacity of each, in entries
-     * @return the overlay's policy, Caffeine and an LRU
+     * @return the overlay (a {@code SharedCache} over an empty frozen base), Caffeine and an LRU
      */
     static List<ReplayedCache> caches(int capacity) {
         return List.of(
-                new PolicyReplayedCache("permafrost", new S3FifoPolicy<>(capacity)),
+                new OverlayReplayedCache(capacity),
                 new CaffeineReplayedCache(capacity),
                 new LruReplayedCache(capacity));
     }

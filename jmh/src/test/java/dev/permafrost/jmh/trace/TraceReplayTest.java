@@ -63,6 +63,32 @@ class TraceReplayTest {
         assertThat(err()).isEmpty();
     }
 
+    /**
+     * The overlay adds, hits and evicts through S3-FIFO exactly as the policy driven directly
+     * does: on a skewed random trace, the same hit ratio to the last access.
+     */
+    @Test
+    void theRealOverlayHitsExactlyAsOftenAsItsPolicyDrivenDirectly() throws IOException, Trace.TraceException {
+        Path raw = directory.resolve("skewed.trace");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        try (DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(raw)))) {
+            for (int i = 0; i < 30_000; i++) {
+                data.writeInt((int) (Math.pow(random.nextDouble(), 3) * 2_000)); // many hot keys, a long tail
+            }
+        }
+        Trace trace = Trace.read(raw);
+        for (int capacity : new int[] {1, 50, 400}) {
+            double policy = TraceReplay.replay(trace, new PolicyReplayedCache("policy",
+                    new dev.permafrost.cache.policy.S3FifoPolicy<>(capacity)));
+            double overlay;
+            try (OverlayReplayedCache cache = new OverlayReplayedCache(capacity)) {
+                overlay = TraceReplay.replay(trace, cache);
+            }
+            assertThat(overlay).as("capacity " + capacity).isEqualTo(policy);
+            assertThat(overlay).isBetween(0.001, 0.99); // some hits, some misses: a ratio that could differ
+        }
+    }
+
     @Test
     void textNamesEachCacheAndItsRatio() throws IOException {
         Path raw = directory.resolve("tiny.trace");

@@ -11,6 +11,7 @@ module dev.permafrost.tools {
     requires dev.permafrost.layout;
     requires dev.permafrost.core;
     requires dev.permafrost.fleet;
+    requires dev.permafrost.cache; // the demo's data is a cache version
     requires info.picocli;
     requires java.desktop;
 

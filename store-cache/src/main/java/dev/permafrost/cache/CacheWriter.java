@@ -1,10 +1,9 @@
 package dev.permafrost.cache;
 
-import static dev.permafrost.cache.CacheFormat.U16;
-import static dev.permafrost.cache.CacheFormat.U32;
 import static dev.permafrost.cache.CacheFormat.U64;
 
 import dev.permafrost.error.PermafrostException;
+import dev.permafrost.layout.CacheHeaderDescriptor;
 import dev.permafrost.error.StoreAccessException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.store.RecordType;
@@ -221,29 +220,10 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             }
             byte[] keyName = keyCodec.name().getBytes(StandardCharsets.UTF_8);
             byte[] valueName = valueCodec.name().getBytes(StandardCharsets.UTF_8);
-            long headerOffset = store.allocate(CacheFormat.headerBytes(keyName.length, valueName.length));
-            MemorySegment header = store.payload(headerOffset);
-            header.set(U64, CacheFormat.MAGIC_OFFSET, CacheFormat.MAGIC);
-            header.set(U32, CacheFormat.FORMAT_VERSION_OFFSET, CacheFormat.FORMAT_VERSION);
-            header.set(ValueLayout.JAVA_BYTE, CacheFormat.HASH_ALGORITHM_OFFSET, (byte) CacheFormat.HASH_ALGORITHM);
-            header.set(ValueLayout.JAVA_BYTE, CacheFormat.POSITION_BITS_OFFSET, (byte) CacheFormat.POSITION_BITS);
-            header.set(ValueLayout.JAVA_BYTE, CacheFormat.CHUNK_SHIFT_OFFSET, (byte) CacheFormat.CHUNK_SHIFT);
-            header.set(ValueLayout.JAVA_BYTE, CacheFormat.LOAD_PERCENT_OFFSET, (byte) CacheFormat.LOAD_PERCENT);
-            header.set(U64, CacheFormat.ENTRY_COUNT_OFFSET, entryCount);
-            header.set(U64, CacheFormat.SLOT_COUNT_OFFSET, slotCount);
-            header.set(U64, CacheFormat.TABLE_OFFSET_OFFSET, tableOffset);
-            header.set(U64, CacheFormat.CHUNK_DIRECTORY_OFFSET_OFFSET, directoryOffset);
-            header.set(U32, CacheFormat.CHUNK_COUNT_OFFSET, chunkCount);
-            header.set(U32, CacheFormat.LONGEST_PROBE_OFFSET, longestProbe);
-            header.set(U64, CacheFormat.KEY_BYTES_OFFSET, keyBytes);
-            header.set(U64, CacheFormat.VALUE_BYTES_OFFSET, valueBytes);
-            header.set(U64, CacheFormat.VERSION_OFFSET, version);
-            long at = CacheFormat.CODEC_NAMES_OFFSET;
-            header.set(U16, at, (short) keyName.length);
-            MemorySegment.copy(keyName, 0, header, ValueLayout.JAVA_BYTE, at + 2, keyName.length);
-            at += 2 + keyName.length;
-            header.set(U16, at, (short) valueName.length);
-            MemorySegment.copy(valueName, 0, header, ValueLayout.JAVA_BYTE, at + 2, valueName.length);
+            long headerOffset = store.allocate(CacheHeaderDescriptor.headerBytes(keyName.length, valueName.length));
+            CacheHeaderDescriptor.encode(store.payload(headerOffset), CacheHeaderDescriptor.Header.current(entryCount,
+                    slotCount, tableOffset, directoryOffset, chunkCount, longestProbe, keyBytes, valueBytes, version,
+                    keyCodec.name(), valueCodec.name()));
             store.types().adoptRoot(CacheFormat.ROOT_NAME, Ref.to(headerOffset));
             store.freeze(); // checksummed, trimmed, synced, read-only; the store keeps a shared lock on it
             CacheDirectory.publish(directory, file); // the lock is held until CURRENT names the file

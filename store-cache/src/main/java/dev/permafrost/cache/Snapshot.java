@@ -1,7 +1,5 @@
 package dev.permafrost.cache;
 
-import static dev.permafrost.cache.CacheFormat.U16;
-import static dev.permafrost.cache.CacheFormat.U32;
 import static dev.permafrost.cache.CacheFormat.U64;
 
 import dev.permafrost.error.CorruptStoreException;
@@ -9,6 +7,7 @@ import dev.permafrost.error.IncompatibleVersionException;
 import dev.permafrost.error.NotAStoreException;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.ReferenceCountException;
+import dev.permafrost.layout.CacheHeaderDescriptor;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Ref;
@@ -17,7 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -75,43 +73,38 @@ final class Snapshot {
                     + CacheFormat.ROOT_NAME + "': it is not a cache version (roots: " + store.types().rootNames() + ")", null);
         }
         long headerOffset = root.get().offset();
-        MemorySegment header = store.payload(headerOffset);
-        if (header.byteSize() < CacheFormat.headerBytes(0, 0) || header.get(U64, CacheFormat.MAGIC_OFFSET) != CacheFormat.MAGIC) {
+        MemorySegment headerPayload = store.payload(headerOffset);
+        if (!CacheHeaderDescriptor.hasMagic(headerPayload)) {
             throw new NotACacheException(directory, file, headerOffset, "root '" + CacheFormat.ROOT_NAME
                     + "' does not name a cache header (no magic PFCACHE1)", null);
         }
-        int format = header.get(U32, CacheFormat.FORMAT_VERSION_OFFSET);
-        if (format != CacheFormat.FORMAT_VERSION || header.get(ValueLayout.JAVA_BYTE, CacheFormat.HASH_ALGORITHM_OFFSET) != CacheFormat.HASH_ALGORITHM
-                || header.get(ValueLayout.JAVA_BYTE, CacheFormat.POSITION_BITS_OFFSET) != CacheFormat.POSITION_BITS
-                || header.get(ValueLayout.JAVA_BYTE, CacheFormat.CHUNK_SHIFT_OFFSET) != CacheFormat.CHUNK_SHIFT) {
-            throw new CorruptCacheException(directory, file, headerOffset, "cache format " + format + " with hash "
-                    + header.get(ValueLayout.JAVA_BYTE, CacheFormat.HASH_ALGORITHM_OFFSET) + ", position bits "
-                    + header.get(ValueLayout.JAVA_BYTE, CacheFormat.POSITION_BITS_OFFSET) + ", chunk shift "
-                    + header.get(ValueLayout.JAVA_BYTE, CacheFormat.CHUNK_SHIFT_OFFSET) + ": this reader knows format "
-                    + CacheFormat.FORMAT_VERSION + " (hash 1, 40, 20) only", null);
+        CacheHeaderDescriptor.Header header = CacheHeaderDescriptor.decode(headerPayload);
+        if (!header.isKnownFormat()) {
+            throw new CorruptCacheException(directory, file, headerOffset, "cache format " + header.formatVersion()
+                    + " with hash " + header.hashAlgorithm() + ", position bits " + header.positionBits() + ", chunk shift "
+                    + header.chunkShift() + ": this reader knows format " + CacheHeaderDescriptor.FORMAT_VERSION
+                    + " (hash 1, 40, 20) only", null);
         }
-        long at = CacheFormat.CODEC_NAMES_OFFSET;
-        String keyName = name(header, at);
-        at += 2 + Short.toUnsignedInt(header.get(U16, at));
-        String valueName = name(header, at);
+        String keyName = header.keyCodecName();
+        String valueName = header.valueCodecName();
         if (!keyName.equals(keyCodec.name()) || !valueName.equals(valueCodec.name())) {
             throw new CodecMismatchException(directory, file, headerOffset, "the version was built with key codec '"
                     + keyName + "' and value codec '" + valueName + "'; the reader has key codec '" + keyCodec.name()
                     + "' and value codec '" + valueCodec.name() + "'", null);
         }
-        this.entryCount = header.get(U64, CacheFormat.ENTRY_COUNT_OFFSET);
-        this.slotCount = header.get(U64, CacheFormat.SLOT_COUNT_OFFSET);
-        this.longestProbe = header.get(U32, CacheFormat.LONGEST_PROBE_OFFSET);
-        this.keyBytes = header.get(U64, CacheFormat.KEY_BYTES_OFFSET);
-        this.valueBytes = header.get(U64, CacheFormat.VALUE_BYTES_OFFSET);
-        this.version = header.get(U64, CacheFormat.VERSION_OFFSET);
-        this.table = object(header.get(U64, CacheFormat.TABLE_OFFSET_OFFSET), "table");
+        this.entryCount = header.entryCount();
+        this.slotCount = header.slotCount();
+        this.longestProbe = header.longestProbe();
+        this.keyBytes = header.keyBytes();
+        this.valueBytes = header.valueBytes();
+        this.version = header.version();
+        this.table = object(header.tableOffset(), "table");
         if (slotCount <= entryCount || table.byteSize() != slotCount * Long.BYTES) {
             throw corrupt(headerOffset, "the table has " + table.byteSize() + " bytes for " + slotCount + " slots and "
                     + entryCount + " entries");
         }
-        int chunkCount = header.get(U32, CacheFormat.CHUNK_COUNT_OFFSET);
-        MemorySegment chunkDirectory = object(header.get(U64, CacheFormat.CHUNK_DIRECTORY_OFFSET_OFFSET), "chunk directory");
+        int chunkCount = header.chunkCount();
+        MemorySegment chunkDirectory = object(header.chunkDirectoryOffset(), "chunk directory");
         if (chunkCount < 0 || chunkCount > CacheFormat.MAX_CHUNKS || chunkDirectory.byteSize() != (long) chunkCount * Long.BYTES) {
             throw corrupt(headerOffset, "the chunk directory has " + chunkDirectory.byteSize() + " bytes for " + chunkCount + " chunks");
         }
@@ -318,11 +311,6 @@ final class Snapshot {
 
     private CorruptCacheException corrupt(long offset, String detail) {
         return new CorruptCacheException(directory, file, offset, detail, null);
-    }
-
-    private static String name(MemorySegment header, long at) {
-        int length = Short.toUnsignedInt(header.get(U16, at));
-        return new String(header.asSlice(at + 2, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -7,7 +7,9 @@
  * ({@link dev.permafrost.cache.ByteCodec}, {@link dev.permafrost.cache.RecordCodec}) and
  * {@link dev.permafrost.cache.Codecs} say how keys and values are stored;
  * {@link dev.permafrost.cache.CacheStats}; the {@link dev.permafrost.cache.CacheException} family.
- * The format is {@code CacheFormat} (package-private), described in {@code docs/FORMAT.md}.
+ * The format is defined by {@code store-layout}'s {@code CacheHeaderDescriptor},
+ * {@code CacheSlotDescriptor} and {@code CacheEntryDescriptor} (package-private {@code CacheFormat}
+ * gives them short names here), described in {@code docs/FORMAT.md}.
  *
  * <p>Thread rules: a {@code SharedCache} is safe from any number of threads; a writer is used by
  * one thread; a handle by one thread at a time. Hot paths: {@code getEntry} and

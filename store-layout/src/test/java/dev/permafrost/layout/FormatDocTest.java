@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  *       so every size is checked against the offset of the row after it. A size that is not a
  *       number ends the table; a size of {@code —} marks an end row (its name is a length).</li>
  *   <li>Every public {@code *_OFFSET} constant of every class of the package appears in a
- *       field table of its class.</li>
+ *       field table of its class (the cache version's header, {@code CacheHeaderDescriptor},
+ *       included).</li>
  *   <li>A table headed {@code constant | value | meaning} gives {@code Class.CONSTANT} and its
  *       value, decimal or {@code 0x} hex.</li>
  *   <li>A table headed {@code class | block bytes} gives size classes; a table headed
@@ -185,13 +186,18 @@ class FormatDocTest {
                 "StoreFormat.PAGE_SIZE", "SizeClasses.COUNT", "ObjectHeaderDescriptor.IMMORTAL_COUNT",
                 "SuperblockDescriptor.MAGIC", "CommitSlotDescriptor.MAGIC", "CommitSlotDescriptor.FLAG_CLEAN",
                 "CommitSlotDescriptor.FLAG_FROZEN", "TypeIds.INVALID", "TypeIds.FIRST_USER_TYPE_ID",
-                "ObjectHeaderDescriptor.MAX_TYPE_ID", "ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES");
+                "ObjectHeaderDescriptor.MAX_TYPE_ID", "ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES",
+                "CacheHeaderDescriptor.MAGIC", "CacheHeaderDescriptor.FORMAT_VERSION", "CacheHeaderDescriptor.HASH_ALGORITHM",
+                "CacheHeaderDescriptor.LOAD_PERCENT", "CacheSlotDescriptor.POSITION_BITS", "CacheEntryDescriptor.CHUNK_SHIFT",
+                "CacheEntryDescriptor.MAX_KEY_BYTES");
     }
 
     @Test
     void theMagicStringsAndTheImmortalCountAreSpelledOut() {
         assertThat(ascii(SuperblockDescriptor.MAGIC)).isEqualTo("PRMFROST");
         assertThat(ascii(CommitSlotDescriptor.MAGIC)).isEqualTo("PFCOMMIT");
+        assertThat(ascii(CacheHeaderDescriptor.MAGIC)).isEqualTo(CacheHeaderDescriptor.MAGIC_TEXT).isEqualTo("PFCACHE1");
+        assertThat(doc).contains("`\"PFCACHE1\"`", "root `" + CacheHeaderDescriptor.ROOT_NAME + "`");
         assertThat(doc).contains("`\"PRMFROST\"`", "`\"PFCOMMIT\"`", "`PRMFROST`", "`PFCOMMIT`");
         assertThat(doc).contains(String.format("0x%016X", ObjectHeaderDescriptor.IMMORTAL_COUNT));
         assertThat(doc).contains("format version " + StoreFormat.FORMAT_VERSION);

@@ -1,5 +1,10 @@
 package dev.permafrost.demo;
 
+import dev.permafrost.cache.CacheEntry;
+import dev.permafrost.cache.CacheWriter;
+import dev.permafrost.cache.Codec;
+import dev.permafrost.cache.Codecs;
+import dev.permafrost.cache.SharedCache;
 import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.store.DoubleField;
@@ -10,8 +15,12 @@ import dev.permafrost.store.ReferenceField;
 import dev.permafrost.store.Store;
 import dev.permafrost.store.StringField;
 import dev.permafrost.store.Types;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The demo's objects, built by the master and read by every worker: all building and reading
@@ -21,6 +30,13 @@ import java.lang.invoke.MethodHandles;
  * inline, and a counted reference to another customer, its friend), all reachable from the
  * root named {@value #ROOT}: a reference array of every customer. Workers find their way in
  * through that root, as any process would, and read fields with zero-copy accessors.
+ *
+ * <p>The same customers as a cache version ({@link #buildCache}): a {@link CacheWriter} keyed by
+ * the customer's id as a string ({@link Codecs#string()}), whose values are the records
+ * ({@link Codecs#record(Class, MethodHandles.Lookup)}); workers look every key up through a
+ * {@link SharedCache} ({@link #touchAll(SharedCache, int)}) and read the fields in place through
+ * the entry's object. A cached customer has no friend (null): the writer gives no handle on the
+ * values it wrote, so one value cannot reference another.
  *
  * <p>Thread rules: {@link #build} needs the store to itself; {@link #touchAll} may run on
  * any number of threads and processes at once.
@@ -44,16 +60,119 @@ public final class DemoData {
     public record Customer(int id, int category, double score, String name, Ref<Customer> friend) {
     }
 
+    /**
+     * A published cache version of the customers.
+     *
+     * @param versionFile the version's store file, frozen
+     * @param built       what readers must find
+     */
+    public record BuiltCache(Path versionFile, Built built) {
+    }
+
     private DemoData() {
+    }
+
+    /** {@return the codec of the cache's values: the customer records, written as typed objects} */
+    public static Codec<Customer> valueCodec() {
+        return Codecs.record(Customer.class, MethodHandles.lookup());
+    }
+
+    /**
+     * The cache key of a customer.
+     *
+     * @param id the customer's id
+     * @return the id as a decimal string
+     */
+    public static String key(int id) {
+        return Integer.toString(id);
+    }
+
+    /**
+     * Builds the customers through a cache writer and publishes them: the directory's current
+     * version, frozen.
+     *
+     * @param directory the cache directory (created if need be)
+     * @param objects   how many customers
+     * @return the version file and what readers must find
+     */
+    public static BuiltCache buildCache(Path directory, int objects) {
+        try (CacheWriter<String, Customer> writer = SharedCache.writer(directory, Codecs.string(), valueCodec())) {
+            long checksum = 0;
+            for (int i = 0; i < objects; i++) {
+                String name = "user-" + i + "@permafrost.dev";
+                writer.put(key(i), new Customer(i, i % CATEGORIES, i * 0.5, name, null));
+                checksum += fieldSum(i, i % CATEGORIES, i * 0.5, name.length(), (byte) name.charAt(name.length() - 1), -1);
+            }
+            writer.publish();
+            return new BuiltCache(writer.file(), new Built(0, objects, checksum, Files.size(writer.file())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Opens the directory's current version the way a worker does, with statistics on.
+     *
+     * @param directory the cache directory
+     * @return the cache; the caller closes it
+     */
+    public static SharedCache<String, Customer> openCache(Path directory) {
+        return SharedCache.builder(Codecs.string(), valueCodec()).recordStats().open(directory);
+    }
+
+    /**
+     * The first lookup of a worker on the cache: the first customer's entry, read and closed.
+     *
+     * @param cache the cache
+     * @return the first customer's id
+     */
+    public static int firstLookup(SharedCache<String, Customer> cache) {
+        try (CacheEntry<Customer> entry = cache.getEntry(key(0))) {
+            return Readers.of(entry).id.get(entry.ref().offset());
+        }
+    }
+
+    /**
+     * Looks up every customer through the cache ({@code getEntry}), reads all its fields in
+     * place through the entry's object and closes the entry: what a worker serving requests does.
+     *
+     * @param cache   the cache
+     * @param objects how many customers to look up: keys 0 to objects - 1
+     * @return how many customers were read, and a checksum of what was read
+     * @throws IllegalStateException if a key is missing
+     */
+    public static Touched touchAll(SharedCache<String, Customer> cache, int objects) {
+        Readers readers = null;
+        long version = -1;
+        long checksum = 0;
+        for (int i = 0; i < objects; i++) {
+            try (CacheEntry<Customer> entry = cache.getEntry(key(i))) {
+                if (entry == null) {
+                    throw new IllegalStateException("customer " + i + " is not in the cache " + cache);
+                }
+                if (entry.version() != version) { // accessors are bound to a version's store
+                    readers = Readers.of(entry);
+                    version = entry.version();
+                }
+                long customer = entry.ref().offset();
+                String name = readers.name.get(customer);
+                long friend = readers.friend.get(customer);
+                int friendId = friend == 0 ? -1 : readers.id.get(friend);
+                checksum += fieldSum(readers.id.get(customer), readers.category.get(customer), readers.score.get(customer),
+                        name.length(), (byte) name.charAt(name.length() - 1), friendId);
+            }
+        }
+        return new Touched(objects, checksum);
     }
 
     /**
      * What the master hands the workers, and what they must find.
      *
-     * @param rootOffset the root object (the reference array of every customer)
+     * @param rootOffset the root object (the reference array of every customer); 0 for a cache version
      * @param objects    customers reachable from the root
      * @param checksum   what {@link #touchAll} returns over them
-     * @param usedBytes  bytes of the store in use after building (page-aligned end of the last object)
+     * @param usedBytes  bytes of the store in use after building (page-aligned end of the last object; the
+     *                   file's size for a cache version)
      */
     public record Built(long rootOffset, int objects, long checksum, long usedBytes) {
     }
@@ -157,8 +276,12 @@ public final class DemoData {
         }
     }
 
-    /** Zero-copy field accessors, bound once per process to the stored type. */
+    /** Zero-copy field accessors, bound once per process (per cache version) to the stored type. */
     private static final class Readers {
+        static Readers of(CacheEntry<Customer> entry) {
+            return new Readers(entry.<Customer>recordType());
+        }
+
         final IntField id;
         final IntField category;
         final DoubleField score;
@@ -166,7 +289,10 @@ public final class DemoData {
         final ReferenceField friend;
 
         Readers(Store store) {
-            RecordType<Customer> customers = store.types().register(Customer.class, MethodHandles.lookup());
+            this(store.types().register(Customer.class, MethodHandles.lookup()));
+        }
+
+        Readers(RecordType<Customer> customers) {
             id = customers.intField("id");
             category = customers.intField("category");
             score = customers.doubleField("score");

@@ -22,10 +22,18 @@ import java.util.Optional;
  * each touch every object, once with the store left mortal and once frozen, and prints what
  * the kernel says every worker holds and copied.
  *
+ * <p>The frozen run is a cache: the master puts every record into a {@code CacheWriter} (key:
+ * the id as a string) and publishes it, and each worker opens it with {@code SharedCache} and
+ * looks every key up through it ({@code getEntry}, fields read in place, close); the table shows
+ * each worker's cache hits. The mortal run builds the same records into a plain store left
+ * unfrozen, reached through a root, because a published cache version is always frozen: its
+ * point is what retain and release cost when they write counts, which a cache never does.
+ *
  * <p>Options (other tools rely on them): {@code --objects N} (default 1000000),
  * {@code --workers W} (default 4), {@code --mode mortal|frozen|both} (default both),
  * {@code --json} (one JSON object on stdout, nothing else), {@code --keep FILE} (build the
- * store there and keep it), {@code --hold} (after the last run leave its workers alive, print
+ * store there and keep it; the frozen run's cache directory is {@code FILE.cache}, and FILE a
+ * symbolic link to its version file), {@code --hold} (after the last run leave its workers alive, print
  * {@code READY <pids>} and stop them when standard input closes).
  *
  * <p>Exit status: 0 on success, 1 when a run fails, 2 for bad options.
@@ -58,8 +66,15 @@ public final class DemoMain {
             System.out.println("  --workers W   worker JVMs (default 4)");
             System.out.println("  --mode M      mortal, frozen or both (default both)");
             System.out.println("  --json        one JSON object on stdout, nothing else");
-            System.out.println("  --keep FILE   build the store at FILE and keep it");
+            System.out.println("  --keep FILE   build the store at FILE and keep it (frozen: the cache directory is FILE.cache,");
+            System.out.println("                FILE a symbolic link to its version file)");
             System.out.println("  --hold        leave the last run's workers alive, print READY <pids>, stop them when stdin closes");
+            System.out.println();
+            System.out.println("frozen: the records are a shared cache: built through a CacheWriter (key: the id as a string),");
+            System.out.println("published (always frozen), and looked up key by key by every worker through SharedCache.getEntry;");
+            System.out.println("'cache hits' counts each worker's hits. mortal: a published cache is always frozen, so the mortal");
+            System.out.println("run builds the same records into a plain store left unfrozen and reads them through a root,");
+            System.out.println("retaining and releasing each: what counts that are written cost (cache hits: -).");
             System.exit(0);
         }
         DemoMain demo = new DemoMain();
@@ -122,13 +137,18 @@ public final class DemoMain {
     }
 
     /** One run's results, per worker. */
-    private record Row(long pid, long copiedBytes, long pssBytes, long rssBytes, double attachMillis, double coldOpenMillis) {
+    private record Row(long pid, long copiedBytes, long pssBytes, long rssBytes, double attachMillis, double coldOpenMillis,
+                       long cacheHits) {
     }
+
+    /** No cache: the worker read a plain store. */
+    private static final long NO_CACHE = -1;
 
     private void run() throws Exception {
         PrintStream out = System.out;
         Path tempDir = keep == null ? Files.createTempDirectory("permafrost-demo") : null;
         Path path = keep != null ? keep : tempDir.resolve("demo.pf");
+        Path cacheDirectory = keep != null ? keep.resolveSibling(keep.getFileName() + ".cache") : tempDir.resolve("cache");
         StringBuilder runsJson = new StringBuilder();
         long storeBytes = 0;
         Supervisor held = null;
@@ -143,16 +163,26 @@ public final class DemoMain {
                 Files.deleteIfExists(path);
                 long start = System.nanoTime();
                 DemoData.Built built;
-                try (Store store = Store.create(path, DemoData.capacityBytes(objects))) {
-                    built = DemoData.build(store, objects);
-                    if (mode.equals("frozen")) {
-                        store.freeze();
+                Path storePath = path;
+                List<String> workerArgs = List.of();
+                if (mode.equals("frozen")) { // a cache version: always frozen
+                    deleteDirectory(cacheDirectory);
+                    DemoData.BuiltCache cache = DemoData.buildCache(cacheDirectory, objects);
+                    built = cache.built();
+                    storePath = cache.versionFile();
+                    workerArgs = List.of("cache", cacheDirectory.toString(), Integer.toString(objects));
+                    if (keep != null) {
+                        Files.createSymbolicLink(path, storePath);
+                    }
+                } else {
+                    try (Store store = Store.create(path, DemoData.capacityBytes(objects))) {
+                        built = DemoData.build(store, objects);
                     }
                 }
                 storeBytes = built.usedBytes();
                 double buildMillis = (System.nanoTime() - start) / 1e6;
-                Supervisor fleet = Supervisor.builder(path, DemoWorker.class).workers(workers)
-                        .maxRestarts(0).start();
+                Supervisor fleet = Supervisor.builder(storePath, DemoWorker.class).workers(workers)
+                        .workerArgs(workerArgs).maxRestarts(0).start();
                 try {
                     List<Row> rows = measure(fleet, built);
                     if (json) {
@@ -186,6 +216,7 @@ public final class DemoMain {
             }
             if (tempDir != null) {
                 Files.deleteIfExists(path);
+                deleteDirectory(cacheDirectory);
                 Files.deleteIfExists(tempDir);
             }
         }
@@ -195,6 +226,7 @@ public final class DemoMain {
     private List<Row> measure(Supervisor fleet, DemoData.Built built) throws Exception {
         long[] attachNanos = new long[workers];
         long[] coldOpenNanos = new long[workers];
+        long[] cacheHits = new long[workers];
         for (WorkerHandle worker : fleet.workers()) {
             Optional<String> message = awaitMessage(worker);
             if (message.isEmpty() || !message.get().startsWith("touched ")) {
@@ -207,6 +239,11 @@ public final class DemoMain {
             coldOpenNanos[worker.index()] = worker.coldOpenNanos();
             int read = Integer.parseInt(parts[2]);
             long checksum = Long.parseLong(parts[3]);
+            cacheHits[worker.index()] = parts.length > 4 && !parts[4].equals("-") ? Long.parseLong(parts[4]) : NO_CACHE;
+            if (cacheHits[worker.index()] != NO_CACHE && cacheHits[worker.index()] != built.objects()) {
+                throw new IllegalStateException("worker " + worker.index() + " had " + cacheHits[worker.index()]
+                        + " cache hits looking up " + built.objects() + " keys");
+            }
             if (read != built.objects() || checksum != built.checksum()) {
                 throw new IllegalStateException("worker " + worker.index() + " read " + read + " objects with checksum "
                         + checksum + "; expected " + built.objects() + " with " + built.checksum());
@@ -222,7 +259,7 @@ public final class DemoMain {
         List<Row> rows = new ArrayList<>();
         for (WorkerMemory worker : memory.workers()) {
             rows.add(new Row(worker.pid(), worker.copiedBytes(), worker.mapping().pssBytes(), worker.mapping().rssBytes(),
-                    attachNanos[worker.index()] / 1e6, coldOpenNanos[worker.index()] / 1e6));
+                    attachNanos[worker.index()] / 1e6, coldOpenNanos[worker.index()] / 1e6, cacheHits[worker.index()]));
         }
         return rows;
     }
@@ -249,18 +286,21 @@ public final class DemoMain {
         if (mode.equals("frozen")) {
             out.printf(Locale.ROOT, "frozen: every object immortal; retain and release write nothing (store %s, built and frozen in %.0f ms)%n",
                     size(built.usedBytes()), buildMillis);
+            out.printf(Locale.ROOT, "  the records are a cache version, published through a CacheWriter; workers look every key up"
+                    + " with SharedCache.getEntry%n");
         } else {
             out.printf(Locale.ROOT, "mortal: not frozen; every retain and release writes a count (store %s, built in %.0f ms)%n",
                     size(built.usedBytes()), buildMillis);
         }
-        out.printf(Locale.ROOT, "  %-6s %8s %11s %11s %11s %10s %16s%n", "worker", "pid", "copied", "Pss", "Rss", "attach",
-                "1st open in JVM");
+        out.printf(Locale.ROOT, "  %-6s %8s %11s %11s %11s %10s %16s %12s%n", "worker", "pid", "copied", "Pss", "Rss", "attach",
+                "1st open in JVM", "cache hits");
         long copied = 0;
         long pss = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
-            out.printf(Locale.ROOT, "  %-6d %8d %11s %11s %11s %7.1f ms %13.0f ms%n", i, row.pid(), size(row.copiedBytes()),
-                    size(row.pssBytes()), size(row.rssBytes()), row.attachMillis(), row.coldOpenMillis());
+            out.printf(Locale.ROOT, "  %-6d %8d %11s %11s %11s %7.1f ms %13.0f ms %12s%n", i, row.pid(), size(row.copiedBytes()),
+                    size(row.pssBytes()), size(row.rssBytes()), row.attachMillis(), row.coldOpenMillis(),
+                    row.cacheHits() == NO_CACHE ? "-" : String.format(Locale.ROOT, "%,d", row.cacheHits()));
             copied += row.copiedBytes();
             pss += row.pssBytes();
         }
@@ -278,11 +318,25 @@ public final class DemoMain {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"pid\":%d,\"copied_bytes\":%d,\"pss_bytes\":%d,\"rss_bytes\":%d,\"attach_ms\":%.3f}",
-                    row.pid(), row.copiedBytes(), row.pssBytes(), row.rssBytes(), row.attachMillis()));
+                    "{\"pid\":%d,\"copied_bytes\":%d,\"pss_bytes\":%d,\"rss_bytes\":%d,\"attach_ms\":%.3f,\"cache_hits\":%s}",
+                    row.pid(), row.copiedBytes(), row.pssBytes(), row.rssBytes(), row.attachMillis(),
+                    row.cacheHits() == NO_CACHE ? "null" : Long.toString(row.cacheHits())));
             total += row.copiedBytes();
         }
         json.append("],\"copied_bytes_total\":").append(total).append('}');
+    }
+
+    /** Deletes a cache directory the demo made: its version files and CURRENT; nothing if absent. */
+    private static void deleteDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(directory);
     }
 
     private static String size(long bytes) {

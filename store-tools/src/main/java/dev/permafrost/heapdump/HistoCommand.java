@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code histo FILE}: objects and bytes per type, like {@code jmap -histo}. */
 @Command(name = "histo", mixinStandardHelpOptions = true,
-        description = {"Objects and bytes per type, like jmap -histo.", "Per type: objects, bytes (blocks, headers included), immortal, mortal; and a total line."})
+        description = {"Objects and bytes per type, like jmap -histo.", "Per type: objects, bytes (blocks, headers included), immortal, mortal; and a total line;",
+                "then a line per cache (a cache version's entries, table slots, bytes per entry, longest probe, codecs)."})
 final class HistoCommand extends StoreCommand {
     /** How rows are ordered. */
     enum Sort {
@@ -37,6 +38,7 @@ final class HistoCommand extends StoreCommand {
         }
         try (StoreImage image = StoreImage.open(file)) {
             Tables tables = Tables.read(image);
+            List<Caches.Cache> caches = Caches.read(image, tables);
             Census census = new Census();
             HeapScan.walk(image, progress("histo", image.bumpOffset()), census);
             List<Census.TypeStats> rows = census.types();
@@ -54,7 +56,10 @@ final class HistoCommand extends StoreCommand {
                 }
                 json.endArray().key("total").beginObject().field("types", rows.size())
                         .field("objects", census.liveObjects).field("bytes", census.liveBytes)
-                        .field("immortal", census.immortal).field("mortal", census.mortal).endObject().endObject();
+                        .field("immortal", census.immortal).field("mortal", census.mortal).endObject();
+                json.key("caches").beginArray();
+                caches.forEach(cache -> cache.toJson(json));
+                json.endArray().endObject();
                 printJson(json);
                 return HeapDump.OK;
             }
@@ -70,6 +75,9 @@ final class HistoCommand extends StoreCommand {
             out.printf(format, "", "Total (" + rows.size() + " types)", String.format("%,d", census.liveObjects),
                     String.format("%,d", census.liveBytes), String.format("%,d", census.immortal),
                     String.format("%,d", census.mortal));
+            for (Caches.Cache cache : caches) {
+                out.printf("cache %s: %s%n", cache.root(), cache.describe());
+            }
             out.flush();
             return HeapDump.OK;
         }

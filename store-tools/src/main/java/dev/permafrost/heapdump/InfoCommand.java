@@ -5,13 +5,15 @@ import dev.permafrost.layout.StoreFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code info FILE}: the store at a glance. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"The store at a glance.", "Format version, frozen or not, cleanly closed or not, capacity and used bytes,",
-                "object counts (immortal and mortal), free and wasted bytes, types, roots."})
+                "object counts (immortal and mortal), free and wasted bytes, types, roots;",
+                "for a cache version: entries, table slots, bytes per entry beyond keys and values, longest probe, codecs."})
 final class InfoCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The store file.")
     Path file;
@@ -20,6 +22,7 @@ final class InfoCommand extends StoreCommand {
     public Integer call() {
         try (StoreImage image = StoreImage.open(file)) {
             Tables tables = Tables.read(image);
+            List<Caches.Cache> caches = Caches.read(image, tables);
             Census census = new Census();
             HeapScan.walk(image, progress("info", image.bumpOffset()), census);
             CommitSlot slot = image.committed();
@@ -60,6 +63,9 @@ final class InfoCommand extends StoreCommand {
                             .field("type", root.objectOffset() == 0 ? null : tables.typeName(typeOf(image, root.objectOffset())))
                             .endObject();
                 }
+                json.endArray();
+                json.key("caches").beginArray();
+                caches.forEach(cache -> cache.toJson(json));
                 json.endArray().endObject();
                 printJson(json);
                 return HeapDump.OK;
@@ -85,6 +91,9 @@ final class InfoCommand extends StoreCommand {
             for (Tables.Root root : tables.roots()) {
                 out.printf("  %-20s -> %s%s%n", root.name(), Units.hex(root.objectOffset()),
                         root.objectOffset() == 0 ? "" : " (" + tables.typeName(typeOf(image, root.objectOffset())) + ")");
+            }
+            for (Caches.Cache cache : caches) {
+                out.printf("cache           %s -> %s: %s%n", cache.root(), Units.hex(cache.headerOffset()), cache.describe());
             }
             out.flush();
             return HeapDump.OK;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fleet's reason to exist, asserted from the kernel's accounting of real worker JVMs
  * ({@code /proc/PID/smaps} and {@code /proc/PID/pagemap}): workers that touch every object of a
- * frozen store copy nothing; of a mortal one, every page they touched.
+ * frozen store copy nothing, also when it is a cache version they look every key up in; of a
+ * mortal one, every page they touched.
  */
 class FleetSharingTest {
     private static final int OBJECTS = 20_000;      // about 1.7 MiB: 400+ pages of records
@@ -46,6 +47,27 @@ class FleetSharingTest {
                 assertThat(worker.mapping().rssBytes()).isGreaterThanOrEqualTo(built.usedBytes() - StoreFormat.HEAP_START_OFFSET);
             }
             assertThat(memory.copiedBytesTotal()).isZero();
+            assertThat(memory.pssBytesTotal()).as("the fleet holds one copy").isLessThan(memory.rssBytesTotal() * 3 / 4);
+        }
+    }
+
+    @Test
+    void cacheWorkersHitEveryKeyAndCopyZeroBytes() throws Exception {
+        Path cache = dir.resolve("cache");
+        DemoData.BuiltCache published = DemoData.buildCache(cache, OBJECTS);
+        DemoData.Built built = published.built();
+        try (Supervisor fleet = Supervisor.builder(published.versionFile(), DemoWorker.class).workers(WORKERS).maxRestarts(0)
+                .workerArgs(List.of("cache", cache.toString(), Integer.toString(OBJECTS))).start()) {
+            List<String> hits = new java.util.ArrayList<>();
+            FleetMemory memory = awaitTouched(fleet, built, hits);
+            assertThat(hits).as("each worker's cache hits while touching").containsOnly(Integer.toString(OBJECTS)).hasSize(WORKERS);
+            assertThat(memory.workers()).hasSize(WORKERS);
+            for (WorkerMemory worker : memory.workers()) {
+                assertThat(worker.copiedBytes()).as("smaps Anonymous of worker %d", worker.index()).isZero();
+                assertThat(worker.pages().count(PageState.COPIED)).isZero();
+                // the records' pages, at least, were read in place
+                assertThat(worker.mapping().rssBytes()).isGreaterThanOrEqualTo((long) OBJECTS * DemoData.RECORD_BLOCK_BYTES / 2);
+            }
             assertThat(memory.pssBytesTotal()).as("the fleet holds one copy").isLessThan(memory.rssBytesTotal() * 3 / 4);
         }
     }
@@ -87,6 +109,13 @@ class FleetSharingTest {
 
     /** Waits until every worker has touched every object (and read what was written), then reads /proc. */
     private static FleetMemory awaitTouched(Supervisor fleet, DemoData.Built built) throws InterruptedException {
+        List<String> hits = new java.util.ArrayList<>();
+        FleetMemory memory = awaitTouched(fleet, built, hits);
+        assertThat(hits).as("a plain store's workers report no cache hits").containsOnly("-");
+        return memory;
+    }
+
+    private static FleetMemory awaitTouched(Supervisor fleet, DemoData.Built built, List<String> hits) throws InterruptedException {
         for (WorkerHandle worker : fleet.workers()) {
             Optional<String> message = worker.nextMessage(Duration.ofSeconds(60));
             assertThat(message).as("%s", worker).isPresent();
@@ -94,6 +123,7 @@ class FleetSharingTest {
             assertThat(parts[0]).isEqualTo("touched");
             assertThat(Integer.parseInt(parts[2])).isEqualTo(built.objects());
             assertThat(Long.parseLong(parts[3])).isEqualTo(built.checksum());
+            hits.add(parts[4]);
         }
         return fleet.memory();
     }

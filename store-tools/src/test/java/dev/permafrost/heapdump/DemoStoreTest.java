@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * heap-dump on the store {@code scripts/demo --keep} builds, while the demo holds its frozen
  * workers alive ({@code --hold}): the demo's main class runs in a child JVM exactly as the
- * script runs it.
+ * script runs it. The frozen run's store is a cache version, which the workers read through
+ * {@code SharedCache}; {@code --keep FILE} links it at FILE.
  */
 class DemoStoreTest {
     @TempDir
@@ -44,8 +45,13 @@ class DemoStoreTest {
             HeapDumpTest.Run info = HeapDumpTest.run("info", store.toString(), "--json");
             assertThat(info.code()).as(info.err()).isZero();
             assertThat(info.out()).contains("\"frozen\":true").contains("\"cleanly_closed\":true");
-            assertThat(HeapDumpTest.jsonLong(info.out(), "objects")).isEqualTo(5005); // the records, the root array, the root table with its name, the type table and Customer's descriptor
+            // the frozen run is a cache version: the records, the chunks of entries, the table, the chunk directory, the
+            // header, the root table with its name, the type table and Customer's descriptor
+            assertThat(HeapDumpTest.jsonLong(info.out(), "objects")).isGreaterThan(5005);
             assertThat(HeapDumpTest.jsonLong(info.out(), "mortal")).isZero();
+            assertThat(info.out()).contains("\"caches\":[{\"root\":\"dev.permafrost.cache\"",
+                    "\"value_codec\":\"record:dev.permafrost.demo.DemoData$Customer\"");
+            assertThat(HeapDumpTest.jsonLong(info.out(), "entries")).isEqualTo(5000);
 
             HeapDumpTest.Run verify = HeapDumpTest.run("verify", store.toString(), "--json");
             assertThat(verify.code()).as(verify.out()).isZero();

@@ -1,0 +1,108 @@
+package dev.permafrost.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HexFormat;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.StringLength;
+
+/** The cache version's header, slots and entries: round trips, and the bytes the format fixes. */
+class CacheDescriptorProperties {
+    @Property(tries = 200)
+    void aHeaderRoundTrips(@ForAll @LongRange(min = 0, max = 1L << 40) long entries, @ForAll long version,
+                           @ForAll @StringLength(max = 40) String keyCodec, @ForAll @StringLength(max = 40) String valueCodec) {
+        CacheHeaderDescriptor.Header header = CacheHeaderDescriptor.Header.current(entries, entries + 1, 0x3000, 0x5000, 7,
+                3, entries * 16, entries * 100, version, keyCodec, valueCodec);
+        MemorySegment payload = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(
+                utf8(keyCodec), utf8(valueCodec))]);
+        CacheHeaderDescriptor.encode(payload, header);
+        assertThat(CacheHeaderDescriptor.hasMagic(payload)).isTrue();
+        CacheHeaderDescriptor.Header decoded = CacheHeaderDescriptor.decode(payload);
+        assertThat(decoded.keyCodecName()).isEqualTo(new String(keyCodec.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8)); // unpaired surrogates become '?' in UTF-8
+        assertThat(decoded.isKnownFormat()).isTrue();
+        assertThat(decoded.entryCount()).isEqualTo(entries);
+        assertThat(decoded.version()).isEqualTo(version);
+    }
+
+    @Example
+    void aHeaderIsTheBytesFormatMdGives() {
+        MemorySegment payload = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(5, 2)]);
+        CacheHeaderDescriptor.encode(payload, CacheHeaderDescriptor.Header.current(3, 5, 0x3000, 0x3040, 1, 2, 12, 30, 9,
+                "bytes", "ab"));
+        assertThat(HexFormat.of().formatHex(payload.toArray(ValueLayout.JAVA_BYTE))).isEqualTo(
+                "5046434143484531" + "01000000" + "01" + "28" + "14" + "50"
+                        + "0300000000000000" + "0500000000000000" + "0030000000000000" + "4030000000000000"
+                        + "01000000" + "02000000" + "0c00000000000000" + "1e00000000000000" + "0900000000000000"
+                        + "0500" + "6279746573" + "0200" + "6162");
+        assertThat(CacheHeaderDescriptor.MAGIC).isEqualTo(0x3145484341434650L);
+    }
+
+    @Example
+    void aPayloadWithoutTheMagicOrTooShortIsNoHeader() {
+        assertThat(CacheHeaderDescriptor.hasMagic(MemorySegment.ofArray(new byte[200]))).isFalse();
+        MemorySegment shortOne = MemorySegment.ofArray(new byte[CacheHeaderDescriptor.FIXED_LENGTH]);
+        shortOne.set(StoreFormat.LONG, 0, CacheHeaderDescriptor.MAGIC);
+        assertThat(CacheHeaderDescriptor.hasMagic(shortOne)).isFalse();
+        MemorySegment truncated = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(0, 0)]);
+        truncated.set(StoreFormat.LONG, 0, CacheHeaderDescriptor.MAGIC);
+        truncated.set(StoreFormat.SHORT, CacheHeaderDescriptor.CODEC_NAMES_OFFSET, (short) 300);
+        assertThatThrownBy(() -> CacheHeaderDescriptor.decode(truncated)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Property
+    void theSlotCountKeepsALoadOfAtMost80PercentAndFillsItsBlock(@ForAll @LongRange(min = 0, max = 50_000_000) long entries) {
+        long slots = CacheSlotDescriptor.slotCount(entries);
+        assertThat(slots).isGreaterThan(entries);
+        assertThat(entries * 100).isLessThanOrEqualTo(slots * CacheHeaderDescriptor.LOAD_PERCENT);
+        long block = SizeClasses.blockBytes(slots * CacheSlotDescriptor.SLOT_LENGTH);
+        assertThat(block - ObjectHeaderDescriptor.LENGTH - slots * CacheSlotDescriptor.SLOT_LENGTH).isBetween(0L, 7L);
+    }
+
+    @Example
+    void aMillionEntriesTake1310718Slots() {
+        assertThat(CacheSlotDescriptor.slotCount(1_000_000)).isEqualTo(1_310_718);
+        assertThat(CacheSlotDescriptor.slotCount(0)).as("one slot needed, a 32-byte block holds two").isEqualTo(2);
+    }
+
+    @Property
+    void aSlotHoldsFingerprintAndPosition(@ForAll long hash, @ForAll @LongRange(min = 0, max = (1L << 40) - 1) long position) {
+        long slot = CacheSlotDescriptor.slot(hash, position);
+        assertThat(CacheSlotDescriptor.position(slot)).isEqualTo(position);
+        assertThat(CacheSlotDescriptor.fingerprint(slot)).isEqualTo(hash & CacheSlotDescriptor.FINGERPRINT_MASK);
+        assertThat(CacheSlotDescriptor.homeSlot(hash, 1_310_718)).isBetween(0L, 1_310_717L);
+        long chunk = position >>> CacheEntryDescriptor.CHUNK_SHIFT;
+        assertThat(CacheEntryDescriptor.position(CacheEntryDescriptor.chunkIndex(position), CacheEntryDescriptor.inChunk(position)))
+                .isEqualTo(position);
+        assertThat(CacheEntryDescriptor.chunkIndex(position)).isEqualTo((int) chunk).isLessThan((int) CacheEntryDescriptor.MAX_CHUNKS);
+    }
+
+    @Property
+    void aVarintRoundTripsInItsLength(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE >>> 1) long value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(16);
+            long end = CacheEntryDescriptor.putVarint(memory, 1, value);
+            assertThat(end - 1).isEqualTo(CacheEntryDescriptor.varintBytes(value));
+            assertThat(CacheEntryDescriptor.varintEnd(memory, 1)).isEqualTo(end);
+            assertThat(CacheEntryDescriptor.getVarint(memory, 1)).isEqualTo(value);
+        }
+    }
+
+    @Example
+    void theKeyFieldMarksAnOutOfLineValueInItsLowBit() {
+        assertThat(CacheEntryDescriptor.keyField(16, false)).isEqualTo(32);
+        assertThat(CacheEntryDescriptor.keyField(16, true)).isEqualTo(33);
+        assertThat(CacheEntryDescriptor.MAX_CHUNK_PAYLOAD_BYTES + ObjectHeaderDescriptor.LENGTH).isEqualTo(1L << 20);
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+}

@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.permafrost.cache.SharedCache;
 import dev.permafrost.fleet.Supervisor;
 import dev.permafrost.heapdump.HeapDump;
 import dev.permafrost.layout.StoreFormat;
@@ -44,7 +45,7 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsImported() {
-        for (Class<?> type : new Class<?>[] {StoreFormat.class, Store.class, Supervisor.class, HeapDump.class}) {
+        for (Class<?> type : new Class<?>[] {StoreFormat.class, Store.class, Supervisor.class, HeapDump.class, SharedCache.class}) {
             assertThat(classes.contain(type)).as("%s imported from %s", type.getName(), type.getModule()).isTrue();
         }
         assertThat(classes.stream().map(JavaClass::getPackageName)).noneMatch(p -> p.startsWith("dev.permafrost.architecture"));
@@ -71,9 +72,18 @@ class ArchitectureTest {
     }
 
     @Test
-    void storeCoreDependsOnNeitherFleetsNorTools() {
+    void storeCoreDependsOnNeitherFleetsNorToolsNorTheCache() {
         noClasses().that().resideInAnyPackage(STORE_CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.permafrost.fleet..", "dev.permafrost.heapdump..",
+                        "dev.permafrost.demo..", "dev.permafrost.cache..")
+                .check(classes);
+    }
+
+    @Test
+    void theCacheUsesOnlyTheStoresPublicApiAndTheFormat() {
+        noClasses().that().resideInAPackage("dev.permafrost.cache..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.permafrost.alloc..", "dev.permafrost.file..",
+                        "dev.permafrost.refcount..", "dev.permafrost.os..", "dev.permafrost.fleet..", "dev.permafrost.heapdump..",
                         "dev.permafrost.demo..")
                 .check(classes);
     }

@@ -98,6 +98,10 @@ public final class SharedCache<K, V> implements AutoCloseable {
     private volatile boolean overlayUsed;
     private volatile Snapshot current;
     private volatile boolean closed;
+    /** Refreshes on a new {@code CURRENT}, if the builder asked for it; null otherwise. */
+    private final DirectoryWatcher watcher;
+    /** What the last refresh by the watcher threw, or null if it succeeded (or none ran). */
+    private volatile RuntimeException lastRefreshFailure;
 
     private SharedCache(Builder<K, V> builder, Path directory) {
         this.directory = directory;
@@ -110,6 +114,16 @@ public final class SharedCache<K, V> implements AutoCloseable {
         this.weigher = builder.weigher;
         this.policy = bound >= 1 ? new S3FifoPolicy<>(bound) : null;
         this.current = Snapshot.openCurrent(directory, keyCodec, valueCodec, privateBytes);
+        DirectoryWatcher started = null;
+        if (builder.watchDirectory) {
+            try {
+                started = new DirectoryWatcher(directory, this);
+            } catch (RuntimeException e) { // never a half-open cache
+                current.retire();
+                throw e;
+            }
+        }
+        this.watcher = started;
     }
 
     /**
@@ -410,6 +424,37 @@ public final class SharedCache<K, V> implements AutoCloseable {
     }
 
     /**
+     * What the last refresh by the directory watcher ({@link Builder#watchDirectory()}) threw:
+     * the cache stayed on its version, and the watcher tries again at the next change.
+     *
+     * @return the failure, or empty if the last refresh succeeded or none failed
+     */
+    public java.util.Optional<RuntimeException> lastRefreshFailure() {
+        return java.util.Optional.ofNullable(lastRefreshFailure);
+    }
+
+    /** The watcher's refresh: remembers a failure instead of throwing; {@code false} once the cache is closed. */
+    boolean refreshFromWatcher() {
+        if (closed) {
+            return false;
+        }
+        try {
+            refresh();
+            lastRefreshFailure = null;
+        } catch (CacheClosedException e) {
+            return false;
+        } catch (RuntimeException e) {
+            lastRefreshFailure = e;
+        }
+        return true;
+    }
+
+    /** {@return whether a directory watcher runs for this cache} */
+    boolean isWatching() {
+        return watcher != null && watcher.isRunning();
+    }
+
+    /**
      * Closes the cache. Lookups from then on throw {@link CacheClosedException}; handles still
      * open stay valid, and the store is closed when the last of them closes. Idempotent.
      */
@@ -417,6 +462,9 @@ public final class SharedCache<K, V> implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true; // before invalidateAll takes the overlay's lock: an install after it sees closed and frees its entry
+            if (watcher != null) {
+                watcher.close();
+            }
             invalidateAll();
             current.retire();
         }
@@ -668,6 +716,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
         private long maximumWeight = -1;
         private Weigher<? super K, ? super V> weigher;
         private boolean recordStats;
+        private boolean watchDirectory;
 
         private Builder(Codec<K> keyCodec, Codec<V> valueCodec) {
             this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
@@ -736,6 +785,21 @@ public final class SharedCache<K, V> implements AutoCloseable {
          */
         public Builder<K, V> recordStats() {
             this.recordStats = true;
+            return this;
+        }
+
+        /**
+         * Watches the cache directory and {@linkplain SharedCache#refresh() refreshes} when a
+         * writer publishes: new lookups see the new version within moments (a file-system
+         * notification, or at most a second where none is delivered), with no call of the
+         * application's. A failed automatic refresh keeps the version the cache has
+         * ({@link SharedCache#lastRefreshFailure()}). One daemon thread per cache, stopped by
+         * {@link SharedCache#close()}.
+         *
+         * @return this builder
+         */
+        public Builder<K, V> watchDirectory() {
+            this.watchDirectory = true;
             return this;
         }
 

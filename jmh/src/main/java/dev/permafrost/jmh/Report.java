@@ -23,7 +23,7 @@ import java.util.stream.DoubleStream;
 /**
  * Prints the medians and ratios of a JMH JSON result ({@code -rf json}): per benchmark and
  * thread count, the median of every measurement iteration's score across all forks, in
- * nanoseconds per operation per thread; then the ratios that issues 2 and 3's targets name and how
+ * nanoseconds per operation per thread; then the ratios that issues 2, 3 and 12's targets name and how
  * two threads scale. Output is Markdown, readable in a terminal and pasteable into
  * {@code docs/benchmarks.md}.
  *
@@ -155,12 +155,24 @@ public final class Report {
             ratio(out, clock, rows, perRun, "decodeStoredRecordNonAscii", "decodeHeapByteBufferHandWrittenNonAscii", 1, Double.NaN);
             ratio(out, clock, rows, perRun, "readIntFieldAccessor", "readIntPlainSegment", 1, 2.0);
             ratio(out, clock, rows, perRun, "compareStringFieldInPlace", "compareStringAfterDecode", 1, Double.NaN);
-            for (String name : List.of("headerRead", "immortalRetainRelease", "atomicIncrementDecrement", "mortalRetainRelease")) {
+            for (int threads = 1; threads <= 2; threads++) { // issue 12: the cache against Caffeine and its off-heap peers
+                ratio(out, clock, rows, perRun, "frozenGetEntryHit", "caffeineGetIfPresentHit", threads, threads == 1 ? 1.2 : Double.NaN);
+                ratio(out, clock, rows, perRun, "frozenGetIfPresentHit", "caffeineGetIfPresentHit", threads, threads == 1 ? 1.5 : Double.NaN);
+                ratio(out, clock, rows, perRun, "frozenGetEntryMiss", "caffeineGetIfPresentMiss", threads, threads == 1 ? 1.2 : Double.NaN);
+                ratio(out, clock, rows, perRun, "overlayGetEntryHit", "caffeineGetIfPresentHit", threads, threads == 1 ? 2.0 : Double.NaN);
+                ratio(out, clock, rows, perRun, "frozenGetEntryHit", "concurrentHashMapGetHit", threads, Double.NaN);
+                ratio(out, clock, rows, perRun, "frozenGetEntryHit", "chronicleMapGetHit", threads, threads == 1 ? 1.0 / 3 : Double.NaN);
+                ratio(out, clock, rows, perRun, "frozenGetEntryHit", "lmdbGetHit", threads, threads == 1 ? 1.0 : Double.NaN);
+            }
+            for (String name : List.of("headerRead", "immortalRetainRelease", "atomicIncrementDecrement", "mortalRetainRelease",
+                    "frozenGetEntryHit", "frozenGetIfPresentHit", "frozenGetEntryMiss", "overlayGetEntryHit",
+                    "caffeineGetIfPresentHit", "concurrentHashMapGetHit", "chronicleMapGetHit", "lmdbGetHit")) {
                 Row one = rows.get(key(name, 1));
                 Row two = rows.get(key(name, 2));
                 if (one != null && two != null) {
                     double scaling = 2 * clock.median(one) / clock.median(two);
-                    String target = name.startsWith("immortal") ? "scales (about 2×)"
+                    String target = name.equals("frozenGetEntryHit") ? (scaling >= 1.8 ? "≥ 1.8×: met" : "≥ 1.8×: MISSED")
+                            : name.startsWith("immortal") ? "scales (about 2×)"
                             : name.startsWith("mortal") ? "may collapse (below 1×)" : "baseline";
                     out.printf(Locale.ROOT, "| %s: total throughput, 2 threads / 1 thread | %.2f× |%s %s |%n", name,
                             scaling, rounds ? " |" : "", target);
@@ -183,7 +195,7 @@ public final class Report {
                 .mapToDouble(run -> clock.median(run.get(mKey)) / clock.median(run.get(bKey))).toArray());
         double judged = perRun.size() > 1 ? perRunMedian : pooled;
         String verdict = Double.isNaN(target) ? "(shown)"
-                : String.format(Locale.ROOT, "≤ %.1f×: %s", target, judged <= target ? "met" : "MISSED");
+                : String.format(Locale.ROOT, target < 1 ? "≤ %.3f×: %s" : "≤ %.1f×: %s", target, judged <= target ? "met" : "MISSED");
         String perRunColumn = perRun.size() > 1 ? String.format(Locale.ROOT, " %.3f× |", perRunMedian) : "";
         out.printf(Locale.ROOT, "| %s / %s, %d thread%s | %.3f× |%s %s |%n", measured, baseline, threads,
                 threads == 1 ? "" : "s", pooled, perRunColumn, verdict);

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -16,8 +17,7 @@ import java.nio.ByteOrder;
  * that is read-only on disk as a private writable mapping, {@code MAP_FIXED} remapping,
  * {@code flock}, {@code fallocate}. Every call that fails throws {@link PosixException} with
  * the call's name and the {@code errno} text. Not on any hot path: these run at open,
- * commit, freeze and close. They go through one downcall, libc's {@code syscall(2)}, so that a
- * fresh JVM links one handle for all of them (see {@code Syscall}).
+ * commit, freeze and close.
  *
  * <p>Constants are the Linux values shared by x86-64 and aarch64.
  */
@@ -77,50 +77,59 @@ public final class Posix {
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
-    /** Where {@code errno} is in the captured state: read with a plain get, no VarHandle to spin at start-up. */
-    private static final long ERRNO_OFFSET = CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO_HANDLE =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
 
-    /** {@code AT_FDCWD}: {@code openat} relative to the working directory, as {@code open} is. */
-    private static final long AT_FDCWD = -100;
 
-    /**
-     * System call numbers, in the order of the {@code SYS_*} indexes below: x86-64's table and the
-     * generic one ({@code asm-generic/unistd.h}) that aarch64 and riscv64 use.
-     */
-    private static final long[] X86_64 = {257, 3, 17, 9, 11, 26, 73, 285, 77, 74, 8};
-    private static final long[] GENERIC = {56, 57, 67, 222, 215, 227, 32, 47, 46, 82, 62};
-    private static final int SYS_OPENAT = 0;
-    private static final int SYS_CLOSE = 1;
-    private static final int SYS_PREAD64 = 2;
-    private static final int SYS_MMAP = 3;
-    private static final int SYS_MUNMAP = 4;
-    private static final int SYS_MSYNC = 5;
-    private static final int SYS_FLOCK = 6;
-    private static final int SYS_FALLOCATE = 7;
-    private static final int SYS_FTRUNCATE = 8;
-    private static final int SYS_FSYNC = 9;
-    private static final int SYS_LSEEK = 10;
+    /** Linked on first use: each downcall handle costs tens of milliseconds to link, and a worker needs few. */
+    private static final class Open {
+        static final MethodHandle HANDLE = errno("open", FunctionDescriptor.of(C_INT, ADDRESS, C_INT, C_INT),
+            Linker.Option.firstVariadicArg(2));
+    }
 
-    /**
-     * Every call that sets {@code errno} goes through libc's {@code syscall(2)}, one downcall
-     * handle: linking a handle costs milliseconds for each new signature (a bootstrap of tens of
-     * milliseconds for the first), and a fresh JVM opening a store used to link six. libc's
-     * wrapper returns -1 and sets {@code errno} on failure, as the named functions do.
-     */
-    private static final class Syscall {
-        static final long[] NUMBERS = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> X86_64;
-            case "aarch64", "riscv64" -> GENERIC;
-            default -> throw new UnsupportedOperationException("Permafrost has no system call table for "
-                    + System.getProperty("os.arch") + " (x86-64, aarch64 and riscv64 Linux)");
-        };
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("syscall"),
-                FunctionDescriptor.of(C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG),
-                ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final class Close {
+        static final MethodHandle HANDLE = errno("close", FunctionDescriptor.of(C_INT, C_INT));
+    }
+
+    private static final class Pread {
+        static final MethodHandle HANDLE = errno("pread", FunctionDescriptor.of(C_LONG, C_INT, ADDRESS, C_LONG, C_LONG));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle HANDLE = errno("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, C_LONG, C_INT, C_INT, C_INT, C_LONG));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = errno("munmap", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG));
+    }
+
+    private static final class Msync {
+        static final MethodHandle HANDLE = errno("msync", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG, C_INT));
+    }
+
+    private static final class Flock {
+        static final MethodHandle HANDLE = errno("flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    }
+
+    private static final class Fallocate {
+        static final MethodHandle HANDLE = errno("fallocate", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
+    }
+
+    private static final class Ftruncate {
+        static final MethodHandle HANDLE = errno("ftruncate", FunctionDescriptor.of(C_INT, C_INT, C_LONG));
+    }
+
+    private static final class Fsync {
+        static final MethodHandle HANDLE = errno("fsync", FunctionDescriptor.of(C_INT, C_INT));
+    }
+
+    private static final class Lseek {
+        static final MethodHandle HANDLE = errno("lseek", FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
     }
 
     private static final class Sysconf {
@@ -165,7 +174,7 @@ public final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             int fd;
             do {
-                fd = (int) syscall(state, SYS_OPENAT, AT_FDCWD, cPath.address(), flags, mode);
+                fd = (int) Open.HANDLE.invokeExact(state, cPath, flags, mode);
             } while (fd < 0 && errno(state) == EINTR);
             return (int) check("open", fd, state);
         } catch (PosixException e) {
@@ -182,7 +191,7 @@ public final class Posix {
      */
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) syscall(arena.allocate(CALL_STATE), SYS_CLOSE, fd, 0, 0, 0);
+            int ignored = (int) Close.HANDLE.invokeExact(arena.allocate(CALL_STATE), fd);
             assert ignored == 0 || ignored == -1;
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -199,14 +208,11 @@ public final class Posix {
      * @throws PosixException if {@code pread} fails
      */
     public static long pread(int fd, MemorySegment into, long offset) throws PosixException {
-        if (!into.isNative()) {
-            throw new IllegalArgumentException("pread reads into native memory, not a heap segment");
-        }
         long done = 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (done < into.byteSize()) {
-                long n = syscall(state, SYS_PREAD64, fd, into.address() + done, into.byteSize() - done, offset + done);
+                long n = (long) Pread.HANDLE.invokeExact(state, fd, into.asSlice(done), into.byteSize() - done, offset + done);
                 if (n == 0) {
                     break;
                 }
@@ -238,9 +244,9 @@ public final class Posix {
     public static long mmap(long address, long length, int prot, int flags, int fd, long offset) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            long result = (long) Syscall.HANDLE.invokeExact(state, Syscall.NUMBERS[SYS_MMAP], address, length, (long) prot,
-                    (long) flags, (long) fd, offset);
-            return check("mmap", result, state);
+            MemorySegment result = (MemorySegment) Mmap.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, prot,
+                    flags, fd, offset);
+            return check("mmap", result.address(), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -256,14 +262,7 @@ public final class Posix {
      * @throws PosixException if {@code munmap} fails
      */
     public static void munmap(long address, long length) throws PosixException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check("munmap", syscall(state, SYS_MUNMAP, address, length, 0, 0), state);
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        call("munmap", Munmap.HANDLE, address, length);
     }
 
     /**
@@ -276,7 +275,7 @@ public final class Posix {
     public static void msync(long address, long length) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("msync", syscall(state, SYS_MSYNC, address, length, MS_SYNC, 0), state);
+            check("msync", (int) Msync.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -298,7 +297,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) syscall(state, SYS_FLOCK, fd, operation, 0, 0);
+                rc = (int) Flock.HANDLE.invokeExact(state, fd, operation);
             } while (rc < 0 && errno(state) == EINTR);
             check("flock", rc, state);
         } catch (PosixException e) {
@@ -322,7 +321,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) syscall(state, SYS_FALLOCATE, fd, 0, offset, length);
+                rc = (int) Fallocate.HANDLE.invokeExact(state, fd, 0, offset, length);
             } while (rc < 0 && errno(state) == EINTR);
             check("fallocate", rc, state);
         } catch (PosixException e) {
@@ -342,7 +341,7 @@ public final class Posix {
     public static void ftruncate(int fd, long length) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("ftruncate", syscall(state, SYS_FTRUNCATE, fd, length, 0, 0), state);
+            check("ftruncate", (int) Ftruncate.HANDLE.invokeExact(state, fd, length), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -359,7 +358,7 @@ public final class Posix {
     public static void fsync(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("fsync", syscall(state, SYS_FSYNC, fd, 0, 0, 0), state);
+            check("fsync", (int) Fsync.HANDLE.invokeExact(state, fd), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -377,7 +376,7 @@ public final class Posix {
     public static long length(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            return check("lseek", syscall(state, SYS_LSEEK, fd, 0, SEEK_END, 0), state);
+            return check("lseek", (long) Lseek.HANDLE.invokeExact(state, fd, 0L, SEEK_END), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -399,9 +398,15 @@ public final class Posix {
         return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** One system call through {@link Syscall}: {@code number}'s arguments, the unused ones 0. */
-    private static long syscall(MemorySegment state, int call, long a, long b, long c, long d) throws Throwable {
-        return (long) Syscall.HANDLE.invokeExact(state, Syscall.NUMBERS[call], a, b, c, d, 0L, 0L);
+    private static void call(String name, MethodHandle handle, long address, long length) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check(name, (int) handle.invokeExact(state, MemorySegment.ofAddress(address), length), state);
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     private static long check(String call, long result, MemorySegment state) throws PosixException {
@@ -412,7 +417,7 @@ public final class Posix {
     }
 
     private static int errno(MemorySegment state) {
-        return state.get(C_INT, ERRNO_OFFSET);
+        return (int) ERRNO_HANDLE.get(state, 0L);
     }
 
     private static String strerror(int errno) {
@@ -422,6 +427,13 @@ public final class Posix {
         } catch (Throwable t) {
             return "errno " + errno;
         }
+    }
+
+    private static MethodHandle errno(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = ERRNO;
+        System.arraycopy(options, 0, all, 1, options.length);
+        return LINKER.downcallHandle(symbol(name), descriptor, all);
     }
 
     private static MemorySegment symbol(String name) {

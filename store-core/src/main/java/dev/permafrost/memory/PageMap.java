@@ -51,6 +51,23 @@ public final class PageMap {
         return (entry & FILE_BIT) != 0 && (entry & SWAPPED_BIT) == 0 ? PageState.FILE : PageState.COPIED;
     }
 
+    /**
+     * Returns this map with every page outside the given address ranges marked absent.
+     *
+     * @param ranges {@code [start, end)} address pairs, page-aligned
+     * @return a new map of the same pages
+     */
+    PageMap onlyWithin(java.util.List<long[]> ranges) {
+        byte[] kept = new byte[states.length];
+        java.util.Arrays.fill(kept, (byte) PageState.ABSENT.ordinal());
+        for (long[] range : ranges) {
+            int from = (int) Math.max(0, (range[0] - startAddress) / PAGE_BYTES);
+            int to = (int) Math.min(states.length, (range[1] - startAddress + PAGE_BYTES - 1) / PAGE_BYTES);
+            System.arraycopy(states, from, kept, from, Math.max(0, to - from));
+        }
+        return new PageMap(pid, startAddress, kept, exclusiveFilePages);
+    }
+
     /** {@return the process} */
     public long pid() {
         return pid;

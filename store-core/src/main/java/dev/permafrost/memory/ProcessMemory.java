@@ -47,13 +47,37 @@ public final class ProcessMemory {
      *                                may not be read
      */
     public static MappingMemory ofFile(long pid, Path file) {
+        return sum(pid, fileVmas(pid, file));
+    }
+
+    /**
+     * Reads the state of every page of a process's mappings of a file, from the first page of
+     * its lowest mapping to the last of its highest. Pages between two mappings of the file
+     * (another mapping, or none) read as {@link PageState#ABSENT}: a process that maps the file
+     * twice, with its own anonymous memory between, shows only the file's pages.
+     *
+     * @param pid  the process
+     * @param file the store file
+     * @return the pages' states, page 0 at the lowest mapping's start
+     * @throws ProcessMemoryException if the process does not exist, does not map the file, or
+     *                                may not be read
+     */
+    public static PageMap pagesOfFile(long pid, Path file) {
+        List<Vma> vmas = fileVmas(pid, file);
+        long start = vmas.stream().mapToLong(v -> v.start).min().orElseThrow();
+        long end = vmas.stream().mapToLong(v -> v.end).max().orElseThrow();
+        PageMap all = pages(pid, start, end - start);
+        return all.onlyWithin(vmas.stream().map(v -> new long[] {v.start, v.end}).toList());
+    }
+
+    private static List<Vma> fileVmas(long pid, Path file) {
         String name = kernelName(file);
         List<Vma> vmas = readSmaps(pid, vma -> vma.pathname.equals(name) || vma.pathname.equals(name + DELETED_SUFFIX));
         if (vmas.isEmpty()) {
             throw new MappingNotFoundException(pid, file, "maps no file named " + name
                     + " (looked in /proc/" + pid + "/smaps, also for \"" + name + DELETED_SUFFIX + "\")");
         }
-        return sum(pid, vmas);
+        return vmas;
     }
 
     /**

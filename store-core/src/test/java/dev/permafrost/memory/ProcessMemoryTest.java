@@ -66,4 +66,26 @@ class ProcessMemoryTest {
         assertThat(PageMap.classify(PageMap.PRESENT_BIT | PageMap.EXCLUSIVE_BIT)).isEqualTo(PageState.COPIED);
         assertThat(PageMap.classify(PageMap.SWAPPED_BIT)).isEqualTo(PageState.COPIED);
     }
+
+    @Test
+    void pagesOfAFileMappedTwiceLeaveOutTheMemoryBetweenItsMappings() {
+        Path path = dir.resolve("twice.pf");
+        try (Store owner = Store.create(path, 1 << 20)) {
+            for (int i = 0; i < 64; i++) {
+                owner.allocate(1000);
+            }
+            owner.freeze();
+        }
+        try (Store first = Store.open(path, OpenMode.COPY_ON_WRITE); Store second = Store.open(path, OpenMode.COPY_ON_WRITE)) {
+            for (Store store : new Store[] {first, second}) {
+                for (int i = 0; i < 64; i++) { // private objects above each mapping of the file: copies of nothing
+                    store.payload(store.allocate(4000)).fill((byte) 1);
+                }
+                store.retain(dev.permafrost.layout.StoreFormat.HEAP_START_OFFSET); // a frozen object: a read
+            }
+            PageMap pages = ProcessMemory.pagesOfFile(SELF, path);
+            assertThat(pages.count(PageState.COPIED)).as("%s", pages).isZero();
+            assertThat(pages.count(PageState.FILE)).isPositive();
+        }
+    }
 }

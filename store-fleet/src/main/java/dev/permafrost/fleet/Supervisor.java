@@ -266,7 +266,7 @@ public final class Supervisor implements AutoCloseable {
             long pid = worker.pid();
             try {
                 MappingMemory mapping = ProcessMemory.ofFile(pid, storePath);
-                PageMap pages = ProcessMemory.pages(pid, mapping.startAddress(), mapping.endAddress() - mapping.startAddress());
+                PageMap pages = ProcessMemory.pagesOfFile(pid, storePath); // the file's pages only, however often it is mapped
                 result.add(new WorkerMemory(worker.index(), pid, mapping, pages));
             } catch (ProcessMemoryException e) {
                 // it exited (or unmapped the store) between the state check and the read

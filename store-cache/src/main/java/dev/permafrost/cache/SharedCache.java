@@ -168,23 +168,16 @@ public final class SharedCache<K, V> implements AutoCloseable {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
         long hash = KeyHash.hash(encoded);
         if (overlayUsed) {
-            OverlayEntry own;
-            while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
+            OverlayEntry own = findOwn(encoded, hash);
+            if (own != null) {
                 if (own.isTombstone()) {
-                    recordAccess(own);
-                    countMiss();
                     return null;
                 }
-                if (own.tryRetain()) {
-                    try {
-                        recordAccess(own);
-                        countOverlayHit();
-                        return decodeObject(own.snapshot, own.objectOffset);
-                    } finally {
-                        own.release();
-                    }
+                try {
+                    return decodeObject(own.snapshot, own.objectOffset);
+                } finally {
+                    own.release();
                 }
-                // unlinked and freed as we found it: the map holds another entry or none now
             }
         }
         int stripe = Snapshot.stripe();
@@ -203,6 +196,29 @@ public final class SharedCache<K, V> implements AutoCloseable {
     }
 
     /**
+     * Looks a key up in this worker's overlay, counting the access: a tombstone (the key is
+     * invalidated here: a miss), an entry retained for the caller (a hit: the caller releases
+     * it), or {@code null} when the overlay says nothing of the key and the frozen base decides.
+     */
+    private OverlayEntry findOwn(byte[] encoded, long hash) {
+        OverlayEntry own;
+        while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
+            if (own.isTombstone()) {
+                recordAccess(own);
+                countMiss();
+                return own;
+            }
+            if (own.tryRetain()) {
+                recordAccess(own);
+                countOverlayHit();
+                return own;
+            }
+            // unlinked and freed as we found it: the map holds another entry or none now
+        }
+        return null;
+    }
+
+    /**
      * Looks a key up and returns a handle on its entry, in place.
      *
      * @param key not null
@@ -214,19 +230,9 @@ public final class SharedCache<K, V> implements AutoCloseable {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
         long hash = KeyHash.hash(encoded);
         if (overlayUsed) {
-            OverlayEntry own;
-            while ((own = overlay.get(new OverlayKey(encoded, hash))) != null) {
-                if (own.isTombstone()) {
-                    recordAccess(own);
-                    countMiss();
-                    return null;
-                }
-                if (own.tryRetain()) {
-                    recordAccess(own);
-                    countOverlayHit();
-                    return new CacheEntry<>(this, own);
-                }
-                // unlinked and freed as we found it: the map holds another entry or none now
+            OverlayEntry own = findOwn(encoded, hash);
+            if (own != null) {
+                return own.isTombstone() ? null : new CacheEntry<>(this, own);
             }
         }
         int stripe = Snapshot.stripe();

@@ -23,6 +23,8 @@ final class CacheFormat {
     static final long POSITION_MASK = CacheSlotDescriptor.POSITION_MASK;
     static final long IN_CHUNK_MASK = CacheEntryDescriptor.IN_CHUNK_MASK;
     static final long FINGERPRINT_MASK = CacheSlotDescriptor.FINGERPRINT_MASK;
+    static final int FINGERPRINT_BITS = CacheSlotDescriptor.FINGERPRINT_BITS;
+    static final int TAG_SHIFT = CacheSlotDescriptor.TAG_SHIFT;
     static final long MAX_CHUNKS = CacheEntryDescriptor.MAX_CHUNKS;
     static final int MAX_KEY_BYTES = CacheEntryDescriptor.MAX_KEY_BYTES;
     static final int MAX_INLINE_VALUE_BYTES = CacheEntryDescriptor.MAX_INLINE_VALUE_BYTES;
@@ -37,19 +39,9 @@ final class CacheFormat {
     private CacheFormat() {
     }
 
-    /** {@return the slot count for that many entries ({@link CacheSlotDescriptor#slotCount})} */
-    static long slotCount(long entryCount) {
-        return CacheSlotDescriptor.slotCount(entryCount);
-    }
-
-    /** {@return a key's home slot: the high half of hash × slot count} */
-    static long homeSlot(long hash, long slotCount) {
-        return CacheSlotDescriptor.homeSlot(hash, slotCount);
-    }
-
-    /** {@return a slot for an entry at a position} */
-    static long slot(long hash, long position) {
-        return CacheSlotDescriptor.slot(hash, position);
+    /** {@return a key's home slot: the high half of hash × home slot count} */
+    static long homeSlot(long hash, long homeSlots) {
+        return CacheSlotDescriptor.homeSlot(hash, homeSlots);
     }
 
     /** {@return the bytes an unsigned LEB128 varint of the value takes} */

@@ -4,6 +4,7 @@ import static dev.permafrost.cache.CacheFormat.U64;
 
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.layout.CacheHeaderDescriptor;
+import dev.permafrost.layout.CacheSlotDescriptor;
 import dev.permafrost.error.StoreAccessException;
 import dev.permafrost.error.StoreStateException;
 import dev.permafrost.store.RecordType;
@@ -198,21 +199,22 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     public long publish() {
         checkOpen("publish");
         try {
-            long slotCount = CacheFormat.slotCount(entryCount);
-            long tableOffset = store.allocate(slotCount * Long.BYTES);
-            MemorySegment table = store.payload(tableOffset);
-            int longestProbe = 0;
-            for (int i = 0; i < entryCount; i++) {
-                long hash = hashes[i];
-                long at = CacheFormat.homeSlot(hash, slotCount);
-                int probe = 0;
-                while (table.getAtIndex(CacheFormat.SLOT, at) != 0) {
-                    at = ++at == slotCount ? 0 : at;
-                    probe++;
+            long homeSlots = CacheSlotDescriptor.homeSlotCount(entryCount);
+            long tableOffset;
+            int longestProbe;
+            while (true) { // in home order; a displacement over the slot's 8 bits (never seen) retries with more slots
+                long tail = CacheSlotDescriptor.tailSlots(homeSlots);
+                long slotCount = CacheSlotDescriptor.homeSlotsFillingTheBlock(homeSlots, tail);
+                tableOffset = store.allocate((slotCount + tail) * Long.BYTES);
+                longestProbe = TableOrder.place(hashes, positions, entryCount, slotCount, store.payload(tableOffset));
+                if (longestProbe >= 0) {
+                    homeSlots = slotCount;
+                    break;
                 }
-                table.setAtIndex(CacheFormat.SLOT, at, CacheFormat.slot(hash, positions[i]));
-                longestProbe = Math.max(longestProbe, probe);
+                store.release(tableOffset);
+                homeSlots += homeSlots / 8 + 1;
             }
+            long slotCount = homeSlots;
             long directoryOffset = store.allocate((long) chunkCount * Long.BYTES);
             MemorySegment chunkDirectory = store.payload(directoryOffset);
             for (int i = 0; i < chunkCount; i++) {
@@ -348,7 +350,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             // a chunk is a power of two from 4 KiB to 1 MiB, at most 1/256 of the bytes so far: a small
             // cache stays small, and the last chunk's unused tail is at most 1/256 of the entries' bytes
             long blockBytes = Math.min(1L << CacheFormat.CHUNK_SHIFT, Long.highestOneBit(Math.max(FIRST_CHUNK_BYTES, chunkBytes / 256)));
-            while (blockBytes - CacheFormat.OBJECT_HEADER_BYTES < entryBytes) {
+            while (blockBytes - CacheFormat.OBJECT_HEADER_BYTES < entryBytes + 1) {
                 blockBytes <<= 1;
             }
             long offset = store.allocate(blockBytes - CacheFormat.OBJECT_HEADER_BYTES); // a block of exactly blockBytes
@@ -359,7 +361,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             chunk = store.payload(offset);
             chunks[chunkCount] = chunk;
             chunkOffsets[chunkCount++] = offset;
-            chunkFill = 0;
+            chunkFill = chunkCount == 1 ? 1 : 0; // position 0 is never an entry's: no full slot is 0
             chunkBytes += blockBytes;
         }
         return ((long) (chunkCount - 1) << CacheFormat.CHUNK_SHIFT) | chunkFill;

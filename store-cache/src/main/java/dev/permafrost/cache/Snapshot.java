@@ -99,9 +99,11 @@ final class Snapshot {
         this.valueBytes = header.valueBytes();
         this.version = header.version();
         this.table = object(header.tableOffset(), "table");
-        if (slotCount <= entryCount || table.byteSize() != slotCount * Long.BYTES) {
-            throw corrupt(headerOffset, "the table has " + table.byteSize() + " bytes for " + slotCount + " slots and "
-                    + entryCount + " entries");
+        long tableSlots = table.byteSize() / Long.BYTES;
+        if (slotCount <= entryCount || table.byteSize() % Long.BYTES != 0 || tableSlots <= slotCount
+                || table.getAtIndex(CacheFormat.SLOT, tableSlots - 1) != 0) {
+            throw corrupt(headerOffset, "the table has " + table.byteSize() + " bytes for " + slotCount + " home slots and "
+                    + entryCount + " entries, or its last slot is not empty");
         }
         int chunkCount = header.chunkCount();
         MemorySegment chunkDirectory = object(header.chunkDirectoryOffset(), "chunk directory");
@@ -174,20 +176,18 @@ final class Snapshot {
      * @return the entry's position, or -1
      */
     long find(byte[] key, long hash) {
-        long count = slotCount;
-        long at = CacheFormat.homeSlot(hash, count);
+        long at = CacheFormat.homeSlot(hash, slotCount);
         long fingerprint = hash & CacheFormat.FINGERPRINT_MASK;
         MemorySegment slots = table;
-        while (true) {
+        for (long displacement = 0; ; displacement++, at++) { // the last slot is empty: the walk ends in the table
             long slot = slots.getAtIndex(CacheFormat.SLOT, at);
-            if (slot == 0) {
-                return -1;
-            }
-            if (slot >>> CacheFormat.POSITION_BITS == fingerprint && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
+            long tag = slot >>> CacheFormat.TAG_SHIFT;
+            if (tag == (displacement << CacheFormat.FINGERPRINT_BITS | fingerprint) && slot != 0
+                    && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
                 return slot & CacheFormat.POSITION_MASK;
             }
-            if (++at == count) {
-                at = 0;
+            if (slot == 0 || tag >>> CacheFormat.FINGERPRINT_BITS < displacement) {
+                return -1; // empty, or an entry whose home is past this key's: so are the rest
             }
         }
     }
@@ -232,7 +232,7 @@ final class Snapshot {
     long[] positions() {
         long[] positions = new long[(int) entryCount];
         int n = 0;
-        for (long i = 0; i < slotCount; i++) {
+        for (long i = 0; i < table.byteSize() / Long.BYTES; i++) {
             long slot = table.getAtIndex(CacheFormat.SLOT, i);
             if (slot != 0) {
                 positions[n++] = slot & CacheFormat.POSITION_MASK;

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *  0                   8         12  13  14  15  16                  24                  32
  *  +-------------------+---------+---+---+---+---+-------------------+-------------------+
- *  | magic "PFCACHE1"  | format  |hash|pos|chk|load| entry count      | slot count        |
+ *  | magic "PFCACHE1"  | format  |hash|pos|chk|load| entry count      | home slot count   |
  *  |                   | version |alg|bits|shf| % |                   |                   |
  *  +-------------------+---------+---+---+---+---+-------------------+-------------------+
  *  32                  40                  48        52        56                  64
@@ -40,11 +40,15 @@ public final class CacheHeaderDescriptor {
     public static final String MAGIC_TEXT = "PFCACHE1";
     /** The magic, ASCII {@link #MAGIC_TEXT}, as the little-endian long at offset 0. */
     public static final long MAGIC = MemorySegment.ofArray(MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII)).get(LONG, 0);
-    /** The cache format version this build writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The cache format version this build writes and reads. Version 2: slots hold a displacement
+     * and a 16-bit fingerprint, the table is in home order with a tail (a lookup of an absent key
+     * stops early); version 1 (24-bit fingerprints, wrapping linear probes) is not read.
+     */
+    public static final int FORMAT_VERSION = 2;
     /** Hash algorithm 1: {@code KeyHash} of {@code store-cache} ({@code docs/FORMAT.md}, "KeyHash"). */
     public static final int HASH_ALGORITHM = 1;
-    /** The table's highest load, percent, that the writer sizes it for ({@link CacheSlotDescriptor#slotCount}). */
+    /** The table's highest load, percent, that the writer sizes it for ({@link CacheSlotDescriptor#homeSlotCount}). */
     public static final int LOAD_PERCENT = 80;
     /** Longest codec name, bytes of UTF-8. */
     public static final int MAX_CODEC_NAME_BYTES = 1024;
@@ -63,7 +67,7 @@ public final class CacheHeaderDescriptor {
     public static final int LOAD_PERCENT_OFFSET = 15;
     /** Offset of the 8-byte entry count (distinct keys). */
     public static final int ENTRY_COUNT_OFFSET = 16;
-    /** Offset of the 8-byte slot count of the table. */
+    /** Offset of the 8-byte home slot count: a key's home slot is below it; the table has a tail of more slots. */
     public static final int SLOT_COUNT_OFFSET = 24;
     /** Offset of the 8-byte reference to the raw object holding the slots. */
     public static final int TABLE_OFFSET_OFFSET = 32;
@@ -71,7 +75,7 @@ public final class CacheHeaderDescriptor {
     public static final int CHUNK_DIRECTORY_OFFSET_OFFSET = 40;
     /** Offset of the 4-byte chunk count. */
     public static final int CHUNK_COUNT_OFFSET = 48;
-    /** Offset of the 4-byte longest probe: the most slots any entry lies past its home slot. */
+    /** Offset of the 4-byte longest probe: the largest displacement, the most slots any entry lies past its home slot. */
     public static final int LONGEST_PROBE_OFFSET = 52;
     /** Offset of the 8-byte sum of the entries' key bytes. */
     public static final int KEY_BYTES_OFFSET = 56;
@@ -96,7 +100,7 @@ public final class CacheHeaderDescriptor {
      * @param chunkShift           a position's bits that are the byte in the chunk
      * @param loadPercent          the load the writer sized the table for
      * @param entryCount           entries (distinct keys)
-     * @param slotCount            slots of the table
+     * @param slotCount            home slots of the table (its object holds more: the tail)
      * @param tableOffset          the table's object
      * @param chunkDirectoryOffset the chunk directory's object
      * @param chunkCount           chunks of entries
@@ -115,7 +119,7 @@ public final class CacheHeaderDescriptor {
          * A header of this build's format: version, hash, position bits, chunk shift and load percent are its own.
          *
          * @param entryCount           entries
-         * @param slotCount            slots
+         * @param slotCount            home slots
          * @param tableOffset          the table's object
          * @param chunkDirectoryOffset the chunk directory's object
          * @param chunkCount           chunks

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.StringLength;
 
@@ -38,7 +39,7 @@ class CacheDescriptorProperties {
         CacheHeaderDescriptor.encode(payload, CacheHeaderDescriptor.Header.current(3, 5, 0x3000, 0x3040, 1, 2, 12, 30, 9,
                 "bytes", "ab"));
         assertThat(HexFormat.of().formatHex(payload.toArray(ValueLayout.JAVA_BYTE))).isEqualTo(
-                "5046434143484531" + "01000000" + "01" + "28" + "14" + "50"
+                "5046434143484531" + "02000000" + "01" + "28" + "14" + "50"
                         + "0300000000000000" + "0500000000000000" + "0030000000000000" + "4030000000000000"
                         + "01000000" + "02000000" + "0c00000000000000" + "1e00000000000000" + "0900000000000000"
                         + "0500" + "6279746573" + "0200" + "6162");
@@ -58,25 +59,38 @@ class CacheDescriptorProperties {
     }
 
     @Property
-    void theSlotCountKeepsALoadOfAtMost80PercentAndFillsItsBlock(@ForAll @LongRange(min = 0, max = 50_000_000) long entries) {
-        long slots = CacheSlotDescriptor.slotCount(entries);
-        assertThat(slots).isGreaterThan(entries);
-        assertThat(entries * 100).isLessThanOrEqualTo(slots * CacheHeaderDescriptor.LOAD_PERCENT);
-        long block = SizeClasses.blockBytes(slots * CacheSlotDescriptor.SLOT_LENGTH);
-        assertThat(block - ObjectHeaderDescriptor.LENGTH - slots * CacheSlotDescriptor.SLOT_LENGTH).isBetween(0L, 7L);
+    void theHomeSlotsKeepALoadOfAtMost80PercentAndWithTheTailFillTheirBlock(
+            @ForAll @LongRange(min = 0, max = 50_000_000) long entries) {
+        long fewest = CacheSlotDescriptor.homeSlotCount(entries);
+        long tail = CacheSlotDescriptor.tailSlots(fewest);
+        long home = CacheSlotDescriptor.homeSlotsFillingTheBlock(fewest, tail);
+        assertThat(home).isGreaterThanOrEqualTo(fewest).isGreaterThan(entries);
+        assertThat(entries * 100).isLessThanOrEqualTo(home * CacheHeaderDescriptor.LOAD_PERCENT);
+        assertThat(tail).isBetween(1L, CacheSlotDescriptor.MAX_DISPLACEMENT + 1L);
+        long block = SizeClasses.blockBytes((home + tail) * CacheSlotDescriptor.SLOT_LENGTH);
+        assertThat(block - ObjectHeaderDescriptor.LENGTH - (home + tail) * CacheSlotDescriptor.SLOT_LENGTH).isBetween(0L, 7L);
     }
 
     @Example
-    void aMillionEntriesTake1310718Slots() {
-        assertThat(CacheSlotDescriptor.slotCount(1_000_000)).isEqualTo(1_310_718);
-        assertThat(CacheSlotDescriptor.slotCount(0)).as("one slot needed, a 32-byte block holds two").isEqualTo(2);
+    void aMillionEntriesHave1310462HomeSlotsAndATailOf256() {
+        long fewest = CacheSlotDescriptor.homeSlotCount(1_000_000);
+        assertThat(fewest).isEqualTo(1_250_000);
+        assertThat(CacheSlotDescriptor.tailSlots(fewest)).isEqualTo(256);
+        assertThat(CacheSlotDescriptor.homeSlotsFillingTheBlock(fewest, 256)).isEqualTo(1_310_718 - 256);
+        assertThat(CacheSlotDescriptor.homeSlotCount(0)).as("one slot at least").isEqualTo(1);
+        assertThat(CacheSlotDescriptor.tailSlots(1)).isEqualTo(1);
     }
 
     @Property
-    void aSlotHoldsFingerprintAndPosition(@ForAll long hash, @ForAll @LongRange(min = 0, max = (1L << 40) - 1) long position) {
-        long slot = CacheSlotDescriptor.slot(hash, position);
+    void aSlotHoldsDisplacementFingerprintAndPosition(@ForAll long hash,
+            @ForAll @IntRange(min = 0, max = CacheSlotDescriptor.MAX_DISPLACEMENT) int displacement,
+            @ForAll @LongRange(min = 1, max = (1L << 40) - 1) long position) {
+        long slot = CacheSlotDescriptor.slot(hash, displacement, position);
+        assertThat(slot).isNotEqualTo(CacheSlotDescriptor.EMPTY);
         assertThat(CacheSlotDescriptor.position(slot)).isEqualTo(position);
         assertThat(CacheSlotDescriptor.fingerprint(slot)).isEqualTo(hash & CacheSlotDescriptor.FINGERPRINT_MASK);
+        assertThat(CacheSlotDescriptor.displacement(slot)).isEqualTo(displacement);
+        assertThat(slot >>> CacheSlotDescriptor.TAG_SHIFT).isEqualTo(CacheSlotDescriptor.tag(hash, displacement));
         assertThat(CacheSlotDescriptor.homeSlot(hash, 1_310_718)).isBetween(0L, 1_310_717L);
         long chunk = position >>> CacheEntryDescriptor.CHUNK_SHIFT;
         assertThat(CacheEntryDescriptor.position(CacheEntryDescriptor.chunkIndex(position), CacheEntryDescriptor.inChunk(position)))

@@ -24,10 +24,11 @@ final class Caches {
      * @param root         the root that names it
      * @param headerOffset the header object
      * @param header       the decoded header
+     * @param tableSlots   the table's slots: the home slots and the tail
      * @param fileBytes    the store file's size, which the per-entry overhead is counted from
      */
-    record Cache(String root, long headerOffset, CacheHeaderDescriptor.Header header, long fileBytes) {
-        /** {@return the table's load: entries per slot} */
+    record Cache(String root, long headerOffset, CacheHeaderDescriptor.Header header, long tableSlots, long fileBytes) {
+        /** {@return the table's load: entries per home slot} */
         double load() {
             return header.slotCount() == 0 ? 0 : (double) header.entryCount() / header.slotCount();
         }
@@ -39,9 +40,9 @@ final class Caches {
 
         /** {@return the one-line text form, after the root's name} */
         String describe() {
-            return String.format(Locale.ROOT, "version %d: %,d entries, %,d table slots (load %.2f), %.2f bytes per entry"
-                            + " beyond keys and values, longest probe %d, codecs %s -> %s, cache format %d",
-                    header.version(), header.entryCount(), header.slotCount(), load(), overheadBytesPerEntry(),
+            return String.format(Locale.ROOT, "version %d: %,d entries, %,d table slots (%,d home, load %.2f), %.2f bytes"
+                            + " per entry beyond keys and values, longest probe %d, codecs %s -> %s, cache format %d",
+                    header.version(), header.entryCount(), tableSlots, header.slotCount(), load(), overheadBytesPerEntry(),
                     header.longestProbe(), header.keyCodecName(), header.valueCodecName(), header.formatVersion());
         }
 
@@ -52,7 +53,8 @@ final class Caches {
          */
         void toJson(Json json) {
             json.beginObject().field("root", root).field("header_offset", headerOffset).field("version", header.version())
-                    .field("entries", header.entryCount()).field("table_slots", header.slotCount()).field("load", load())
+                    .field("entries", header.entryCount()).field("table_slots", tableSlots)
+                    .field("home_slots", header.slotCount()).field("load", load())
                     .field("overhead_bytes_per_entry", overheadBytesPerEntry())
                     .field("longest_probe", header.longestProbe()).field("key_codec", header.keyCodecName())
                     .field("value_codec", header.valueCodecName()).field("key_bytes", header.keyBytes())
@@ -103,17 +105,19 @@ final class Caches {
                     + CacheEntryDescriptor.CHUNK_SHIFT + ")");
         }
         if (header.entryCount() < 0 || header.slotCount() <= header.entryCount()) {
-            throw damaged(image, at, header.slotCount() + " table slots for " + header.entryCount() + " entries");
+            throw damaged(image, at, header.slotCount() + " home slots for " + header.entryCount() + " entries");
         }
         if (header.chunkCount() < 0 || header.chunkCount() > CacheEntryDescriptor.MAX_CHUNKS
-                || header.longestProbe() < 0 || header.longestProbe() >= header.slotCount()) {
+                || header.longestProbe() < 0 || header.longestProbe() > CacheSlotDescriptor.MAX_DISPLACEMENT) {
             throw damaged(image, at, header.chunkCount() + " chunks, longest probe " + header.longestProbe());
         }
         MemorySegment table = Tables.payload(image, header.tableOffset(), -1, "the cache's table",
                 at + CacheHeaderDescriptor.TABLE_OFFSET_OFFSET);
-        if (table.byteSize() != header.slotCount() * CacheSlotDescriptor.SLOT_LENGTH) {
+        long tableSlots = table.byteSize() / CacheSlotDescriptor.SLOT_LENGTH;
+        if (table.byteSize() % CacheSlotDescriptor.SLOT_LENGTH != 0 || tableSlots <= header.slotCount()
+                || table.get(CacheSlotDescriptor.SLOT, table.byteSize() - CacheSlotDescriptor.SLOT_LENGTH) != CacheSlotDescriptor.EMPTY) {
             throw damaged(image, at, "its table at " + Units.hex(header.tableOffset()) + " has " + table.byteSize()
-                    + " bytes for " + header.slotCount() + " slots");
+                    + " bytes for " + header.slotCount() + " home slots, or its last slot is not empty");
         }
         MemorySegment chunks = Tables.payload(image, header.chunkDirectoryOffset(), -1, "the cache's chunk directory",
                 at + CacheHeaderDescriptor.CHUNK_DIRECTORY_OFFSET_OFFSET);
@@ -121,7 +125,7 @@ final class Caches {
             throw damaged(image, at, "its chunk directory at " + Units.hex(header.chunkDirectoryOffset()) + " has "
                     + chunks.byteSize() + " bytes for " + header.chunkCount() + " chunks");
         }
-        return new Cache(root.name(), at, header, image.fileBytes());
+        return new Cache(root.name(), at, header, tableSlots, image.fileBytes());
     }
 
     private static CorruptStoreException damaged(StoreImage image, long headerOffset, String detail) {

@@ -29,11 +29,13 @@ class CacheInfoTest {
         assertThat(json.code()).as(json.err()).isZero();
         assertThat(json.out()).contains("\"frozen\":true", "\"roots\":[{\"name\":\"dev.permafrost.cache\"",
                 "\"caches\":[{\"root\":\"dev.permafrost.cache\"", "\"key_codec\":\"string:utf-8\"",
-                "\"value_codec\":\"bytes\"", "\"format_version\":1}]");
+                "\"value_codec\":\"bytes\"", "\"format_version\":2}]");
         assertThat(HeapDumpTest.jsonLong(json.out(), "entries")).isEqualTo(ENTRIES);
         long slots = HeapDumpTest.jsonLong(json.out(), "table_slots");
-        assertThat(slots).isGreaterThan(ENTRIES).isLessThan(ENTRIES * 2);
-        assertThat(HeapDumpTest.jsonLong(json.out(), "longest_probe")).isBetween(0L, slots);
+        long home = HeapDumpTest.jsonLong(json.out(), "home_slots");
+        assertThat(home).isGreaterThan(ENTRIES).isLessThan(slots);
+        assertThat(slots).isLessThan(ENTRIES * 2);
+        assertThat(HeapDumpTest.jsonLong(json.out(), "longest_probe")).isBetween(0L, 255L);
         assertThat(HeapDumpTest.jsonLong(json.out(), "key_bytes")).isEqualTo(ENTRIES * 8L);
         assertThat(HeapDumpTest.jsonLong(json.out(), "value_bytes")).isEqualTo(ENTRIES * 20L);
         assertThat(HeapDumpTest.jsonLong(json.out(), "header_offset")).isPositive();
@@ -42,8 +44,8 @@ class CacheInfoTest {
         assertThat(text.code()).isZero();
         assertThat(text.out()).containsPattern("(?m)^roots           1$")
                 .containsPattern("(?m)^cache           dev\\.permafrost\\.cache -> 0x[0-9a-f]+: version 1: 2,000 entries, "
-                        + "[0-9,]+ table slots \\(load 0\\.\\d\\d\\), \\d+\\.\\d\\d bytes per entry beyond keys and values, "
-                        + "longest probe \\d+, codecs string:utf-8 -> bytes, cache format 1$");
+                        + "[0-9,]+ table slots \\([0-9,]+ home, load 0\\.\\d\\d\\), \\d+\\.\\d\\d bytes per entry beyond keys and "
+                        + "values, longest probe \\d+, codecs string:utf-8 -> bytes, cache format 2$");
 
         HeapDumpTest.Run histo = HeapDumpTest.run("histo", version.toString());
         assertThat(histo.code()).as(histo.err()).isZero();
@@ -76,7 +78,7 @@ class CacheInfoTest {
             assertThat(run.code()).as(command).isEqualTo(HeapDump.BAD_INPUT);
             assertThat(run.out()).isEmpty();
             assertThat(run.err().strip()).doesNotContain("\n").contains("at offset 0x" + Long.toHexString(header),
-                    "damaged cache header: 3 table slots for 2000 entries");
+                    "damaged cache header: 3 home slots for 2000 entries");
         }
         // verify knows nothing of caches; it sees the write as a change to the frozen region
         HeapDumpTest.Run verify = HeapDumpTest.run("verify", version.toString());

@@ -9,6 +9,7 @@ import dev.permafrost.store.Store;
 import dev.permafrost.store.Ref;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,18 +181,27 @@ public final class SharedCache<K, V> implements AutoCloseable {
                 }
             }
         }
-        int stripe = Snapshot.stripe();
-        Snapshot snapshot = acquire(stripe);
-        try {
-            long position = snapshot.find(encoded, hash);
-            if (position < 0) {
-                countMiss();
-                return null;
+        while (true) { // the frozen base, read without counting a handle: a close that raced the read is retried
+            Snapshot snapshot = current;
+            try {
+                long position = snapshot.find(encoded, hash);
+                V value = position < 0 ? null : decode(snapshot, position);
+                VarHandle.loadLoadFence(); // the reads above happened before the look at the close below
+                if (!snapshot.isClosed()) {
+                    checkOpen("look up");
+                    if (value == null) {
+                        countMiss();
+                    } else {
+                        countFrozenHit();
+                    }
+                    return value;
+                }
+            } catch (RuntimeException e) {
+                if (!snapshot.isClosed()) {
+                    throw e;
+                }
             }
-            countFrozenHit();
-            return decode(snapshot, position);
-        } finally {
-            snapshot.release(stripe);
+            checkOpen("look up"); // swapped out and closed as it was read: read the new current one
         }
     }
 
@@ -236,21 +246,34 @@ public final class SharedCache<K, V> implements AutoCloseable {
             }
         }
         int stripe = Snapshot.stripe();
-        Snapshot snapshot = acquire(stripe);
-        long position;
-        try {
-            position = snapshot.find(encoded, hash);
-        } catch (RuntimeException e) {
-            snapshot.release(stripe);
-            throw e;
+        while (true) { // a miss counts no handle (a locked add would stall the lookups around it); a hit does
+            Snapshot snapshot = current;
+            long position;
+            try {
+                position = snapshot.find(encoded, hash);
+            } catch (RuntimeException e) {
+                if (!snapshot.isClosed()) {
+                    throw e;
+                }
+                checkOpen("look up"); // swapped out and closed as it was read: read the new current one
+                continue;
+            }
+            VarHandle.loadLoadFence(); // the table was read before the look at the close below
+            if (position < 0) {
+                if (snapshot.isClosed()) {
+                    checkOpen("look up");
+                    continue;
+                }
+                checkOpen("look up");
+                countMiss();
+                return null;
+            }
+            if (snapshot.tryAcquire(stripe)) {
+                countFrozenHit();
+                return new CacheEntry<>(this, snapshot, stripe, position);
+            }
+            checkOpen("look up"); // retired since it was read: read the new current one
         }
-        if (position < 0) {
-            snapshot.release(stripe);
-            countMiss();
-            return null;
-        }
-        countFrozenHit();
-        return new CacheEntry<>(this, snapshot, stripe, position);
     }
 
     /**

@@ -84,62 +84,37 @@ public final class Posix {
 
     private static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
 
+    /**
+     * Every call goes through this one downcall handle: six 64-bit integer arguments, a 64-bit
+     * result, {@code errno} captured; the function's address comes first. The linker builds a
+     * stub per distinct shape, and the first costs a fresh JVM about 50 ms of CPU, each further
+     * one 6 to 9 ms more: one shape for the dozen calls of an open keeps a worker's start short.
+     * It is exact for the calls here on the 64-bit Linux ABIs (x86-64 System V, AArch64): integer
+     * and pointer arguments travel in the first six integer registers, each widened to 64 bits
+     * (an {@code int} parameter reads the low half), a callee ignores registers it takes no
+     * argument from, an {@code int} result is the low half of the return register (so results
+     * are narrowed with {@code (int)} before they are compared), and {@code open}'s variadic
+     * {@code mode} is read from the same register a fixed argument would be.
+     */
+    private static final MethodHandle CALL = LINKER.downcallHandle(
+            FunctionDescriptor.of(C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG), ERRNO);
 
-    /** Linked on first use: each downcall handle costs tens of milliseconds to link, and a worker needs few. */
-    private static final class Open {
-        static final MethodHandle HANDLE = errno("open", FunctionDescriptor.of(C_INT, ADDRESS, C_INT, C_INT),
-            Linker.Option.firstVariadicArg(2));
-    }
-
-    private static final class Close {
-        static final MethodHandle HANDLE = errno("close", FunctionDescriptor.of(C_INT, C_INT));
-    }
-
-    private static final class Pread {
-        static final MethodHandle HANDLE = errno("pread", FunctionDescriptor.of(C_LONG, C_INT, ADDRESS, C_LONG, C_LONG));
-    }
-
-    private static final class Mmap {
-        static final MethodHandle HANDLE = errno("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, C_LONG, C_INT, C_INT, C_INT, C_LONG));
-    }
-
-    private static final class Munmap {
-        static final MethodHandle HANDLE = errno("munmap", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG));
-    }
-
-    private static final class Msync {
-        static final MethodHandle HANDLE = errno("msync", FunctionDescriptor.of(C_INT, ADDRESS, C_LONG, C_INT));
-    }
-
-    private static final class Flock {
-        static final MethodHandle HANDLE = errno("flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    }
-
-    private static final class Fallocate {
-        static final MethodHandle HANDLE = errno("fallocate", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
-    }
-
-    private static final class Ftruncate {
-        static final MethodHandle HANDLE = errno("ftruncate", FunctionDescriptor.of(C_INT, C_INT, C_LONG));
-    }
-
-    private static final class Fsync {
-        static final MethodHandle HANDLE = errno("fsync", FunctionDescriptor.of(C_INT, C_INT));
-    }
-
-    private static final class Lseek {
-        static final MethodHandle HANDLE = errno("lseek", FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
-    }
-
-    private static final class Sysconf {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("sysconf"), FunctionDescriptor.of(C_LONG, C_INT));
-    }
-
-    private static final class Strerror {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, C_INT));
+    /** The functions' addresses, looked up on first use. */
+    private static final class Functions {
+        static final MemorySegment OPEN = symbol("open");
+        static final MemorySegment CLOSE = symbol("close");
+        static final MemorySegment PREAD = symbol("pread");
+        static final MemorySegment MMAP = symbol("mmap");
+        static final MemorySegment MUNMAP = symbol("munmap");
+        static final MemorySegment MSYNC = symbol("msync");
+        static final MemorySegment FLOCK = symbol("flock");
+        static final MemorySegment FALLOCATE = symbol("fallocate");
+        static final MemorySegment FTRUNCATE = symbol("ftruncate");
+        static final MemorySegment FSYNC = symbol("fsync");
+        static final MemorySegment LSEEK = symbol("lseek");
+        static final MemorySegment SYSCONF = symbol("sysconf");
+        static final MemorySegment STRERROR = symbol("strerror");
     }
 
     private Posix() {
@@ -176,7 +151,7 @@ public final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             int fd;
             do {
-                fd = (int) Open.HANDLE.invokeExact(state, cPath, flags, mode);
+                fd = (int) invoke(Functions.OPEN, state, cPath.address(), flags, mode, 0, 0, 0);
             } while (fd < 0 && errno(state) == EINTR);
             return (int) check("open", fd, state);
         } catch (PosixException e) {
@@ -193,7 +168,7 @@ public final class Posix {
      */
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) Close.HANDLE.invokeExact(arena.allocate(CALL_STATE), fd);
+            int ignored = (int) invoke(Functions.CLOSE, arena.allocate(CALL_STATE), fd, 0, 0, 0, 0, 0);
             assert ignored == 0 || ignored == -1;
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -210,11 +185,14 @@ public final class Posix {
      * @throws PosixException if {@code pread} fails
      */
     public static long pread(int fd, MemorySegment into, long offset) throws PosixException {
+        if (!into.isNative()) {
+            throw new IllegalArgumentException("pread fills native memory only, not " + into);
+        }
         long done = 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (done < into.byteSize()) {
-                long n = (long) Pread.HANDLE.invokeExact(state, fd, into.asSlice(done), into.byteSize() - done, offset + done);
+                long n = invoke(Functions.PREAD, state, fd, into.address() + done, into.byteSize() - done, offset + done, 0, 0);
                 if (n == 0) {
                     break;
                 }
@@ -246,9 +224,7 @@ public final class Posix {
     public static long mmap(long address, long length, int prot, int flags, int fd, long offset) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment result = (MemorySegment) Mmap.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, prot,
-                    flags, fd, offset);
-            return check("mmap", result.address(), state);
+            return check("mmap", invoke(Functions.MMAP, state, address, length, prot, flags, fd, offset), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -264,7 +240,10 @@ public final class Posix {
      * @throws PosixException if {@code munmap} fails
      */
     public static void munmap(long address, long length) throws PosixException {
-        call("munmap", Munmap.HANDLE, address, length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check("munmap", (int) invoke(Functions.MUNMAP, state, address, length, 0, 0, 0, 0), state);
+        }
     }
 
     /**
@@ -277,7 +256,7 @@ public final class Posix {
     public static void msync(long address, long length) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("msync", (int) Msync.HANDLE.invokeExact(state, MemorySegment.ofAddress(address), length, MS_SYNC), state);
+            check("msync", (int) invoke(Functions.MSYNC, state, address, length, MS_SYNC, 0, 0, 0), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -299,7 +278,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) Flock.HANDLE.invokeExact(state, fd, operation);
+                rc = (int) invoke(Functions.FLOCK, state, fd, operation, 0, 0, 0, 0);
             } while (rc < 0 && errno(state) == EINTR);
             check("flock", rc, state);
         } catch (PosixException e) {
@@ -323,7 +302,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) Fallocate.HANDLE.invokeExact(state, fd, 0, offset, length);
+                rc = (int) invoke(Functions.FALLOCATE, state, fd, 0, offset, length, 0, 0);
             } while (rc < 0 && errno(state) == EINTR);
             check("fallocate", rc, state);
         } catch (PosixException e) {
@@ -343,7 +322,7 @@ public final class Posix {
     public static void ftruncate(int fd, long length) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("ftruncate", (int) Ftruncate.HANDLE.invokeExact(state, fd, length), state);
+            check("ftruncate", (int) invoke(Functions.FTRUNCATE, state, fd, length, 0, 0, 0, 0), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -360,7 +339,7 @@ public final class Posix {
     public static void fsync(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            check("fsync", (int) Fsync.HANDLE.invokeExact(state, fd), state);
+            check("fsync", (int) invoke(Functions.FSYNC, state, fd, 0, 0, 0, 0, 0), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -378,7 +357,7 @@ public final class Posix {
     public static long length(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            return check("lseek", (long) Lseek.HANDLE.invokeExact(state, fd, 0L, SEEK_END), state);
+            return check("lseek", invoke(Functions.LSEEK, state, fd, 0, SEEK_END, 0, 0, 0), state);
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {
@@ -419,10 +398,8 @@ public final class Posix {
             } catch (IOException | RuntimeException e) {
                 // no /proc: ask libc
             }
-            try {
-                return (long) Sysconf.HANDLE.invokeExact(SC_PAGESIZE);
-            } catch (Throwable t) {
-                throw new AssertionError(t);
+            try (Arena arena = Arena.ofConfined()) {
+                return invoke(Functions.SYSCONF, arena.allocate(CALL_STATE), SC_PAGESIZE, 0, 0, 0, 0, 0);
             }
         }
     }
@@ -432,14 +409,12 @@ public final class Posix {
         return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
-    private static void call(String name, MethodHandle handle, long address, long length) throws PosixException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check(name, (int) handle.invokeExact(state, MemorySegment.ofAddress(address), length), state);
-        } catch (PosixException e) {
-            throw e;
+    /** Calls a function through {@link #CALL}; a {@code Throwable} of the call itself is a bug of this class. */
+    private static long invoke(MemorySegment function, MemorySegment state, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) CALL.invokeExact(function, state, a, b, c, d, e, f);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw new AssertionError("calling " + function + ": " + t, t);
         }
     }
 
@@ -455,19 +430,12 @@ public final class Posix {
     }
 
     private static String strerror(int errno) {
-        try {
-            MemorySegment text = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
-            return text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
+        try (Arena arena = Arena.ofConfined()) {
+            long text = invoke(Functions.STRERROR, arena.allocate(CALL_STATE), errno, 0, 0, 0, 0, 0);
+            return text == 0 ? "errno " + errno : MemorySegment.ofAddress(text).reinterpret(256).getString(0);
+        } catch (RuntimeException | AssertionError e) {
             return "errno " + errno;
         }
-    }
-
-    private static MethodHandle errno(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        Linker.Option[] all = new Linker.Option[options.length + 1];
-        all[0] = ERRNO;
-        System.arraycopy(options, 0, all, 1, options.length);
-        return LINKER.downcallHandle(symbol(name), descriptor, all);
     }
 
     private static MemorySegment symbol(String name) {

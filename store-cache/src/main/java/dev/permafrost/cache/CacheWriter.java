@@ -23,8 +23,8 @@ import java.util.Objects;
 
 /**
  * Builds one version of a cache's frozen base and publishes it. Entries go into the new
- * version file as they are put (the heap keeps 20 bytes per entry: its hash, its position and
- * a dedup index); {@link #publish()} builds the hash table, freezes the store and makes it the
+ * version file as they are put (the heap keeps 32 to 48 bytes per entry: its hash, its position
+ * and a dedup index); {@link #publish()} builds the hash table, freezes the store and makes it the
  * directory's current version atomically. A later {@link #put} of a key wins (the earlier
  * entry's bytes stay behind as dead bytes in the file).
  *
@@ -42,6 +42,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     /** Sparse capacity of a version file being built: reserves address space, costs no disk. */
     private static final long CAPACITY_BYTES = 1L << 40;
     private static final long FIRST_CHUNK_BYTES = 4096;
+    private static final long INDEX_HASH_MASK = 0xFFFF_FFFF_0000_0000L;
 
     private enum State { OPEN, PUBLISHED, CLOSED }
 
@@ -66,8 +67,8 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     private long[] hashes = new long[1024];
     private long[] positions = new long[1024];
     private int entryCount;
-    /** Open addressing, power-of-two, load at most 1/2: entry number + 1, 0 for empty. */
-    private int[] index = new int[2048];
+    /** Open addressing, power-of-two, load at most 1/2: the hash's high half | entry number + 1, 0 for empty. */
+    private long[] index = new long[2048];
     private long keyBytes;
     private long valueBytes;
 
@@ -156,7 +157,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         int slot = find(keyEncoded, hash);
         long position = valueBytesCodec != null ? appendBytes(keyEncoded, valueBytesCodec.encode(value)) : appendRecord(keyEncoded, value);
         keyBytes += keyEncoded.length;
-        int entry = index[slot] - 1;
+        int entry = entry(index[slot]);
         if (entry >= 0) { // a later put wins; the earlier entry's bytes stay as dead bytes
             keyBytes -= keyEncoded.length;
             valueBytes -= dropValue(positions[entry]);
@@ -169,7 +170,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         }
         hashes[entryCount] = hash;
         positions[entryCount] = position;
-        index[slot] = ++entryCount;
+        index[slot] = hash & INDEX_HASH_MASK | ++entryCount;
         if (entryCount * 2L > index.length) {
             growIndex();
         }
@@ -252,17 +253,28 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         return "CacheWriter[" + file + ", " + entryCount + " entries, " + state + "]";
     }
 
-    /** The entry of the dedup index for the key: its entry, or the empty slot it would go in. */
+    /**
+     * The slot of the dedup index for the key: its entry's, or the empty one it would go in. A
+     * slot holds the hash's high half and the entry's number + 1, so a probe compares hashes
+     * without reading {@link #hashes}, and growing reads no hash either.
+     */
     private int find(byte[] key, long hash) {
         int mask = index.length - 1;
+        long high = hash & INDEX_HASH_MASK;
         int at = (int) (hash >>> 32) & mask;
         while (true) {
-            int entry = index[at] - 1;
-            if (entry < 0 || hashes[entry] == hash && keyEquals(positions[entry], key)) {
+            long slot = index[at];
+            if (slot == 0 || (slot & INDEX_HASH_MASK) == high && hashes[entry(slot)] == hash
+                    && keyEquals(positions[entry(slot)], key)) {
                 return at;
             }
             at = (at + 1) & mask;
         }
+    }
+
+    /** {@return the entry number a full slot of the dedup index holds} */
+    private static int entry(long slot) {
+        return (int) slot - 1;
     }
 
     private boolean keyEquals(long position, byte[] key) {
@@ -277,14 +289,16 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     }
 
     private void growIndex() {
-        int[] grown = new int[index.length * 2];
+        long[] grown = new long[index.length * 2];
         int mask = grown.length - 1;
-        for (int e = 0; e < entryCount; e++) {
-            int at = (int) (hashes[e] >>> 32) & mask;
-            while (grown[at] != 0) {
-                at = (at + 1) & mask;
+        for (long slot : index) {
+            if (slot != 0) {
+                int at = (int) (slot >>> 32) & mask;
+                while (grown[at] != 0) {
+                    at = (at + 1) & mask;
+                }
+                grown[at] = slot;
             }
-            grown[at] = e + 1;
         }
         index = grown;
     }

@@ -1,5 +1,7 @@
 package dev.permafrost.cache;
 
+import java.io.Writer;
+import java.io.OutputStreamWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -72,6 +74,42 @@ class WorkerProcessTest {
         } finally {
             worker.destroyForcibly();
             worker.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWorkerJvmSwapsToAVersionPublishedByAnotherProcessAndItsOldHandleStaysValidUntilClosed() throws Exception {
+        publishOne("one");
+        Process worker = new ProcessBuilder(ChildJvms.javaCommand(SwappingWorkerMain.class, dir.toString(), "k"))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+             Writer toWorker = new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8)) {
+            assertThat(out.readLine()).isEqualTo("holding version 1 value one");
+            publishOne("two");
+            assertThat(out.readLine()).isEqualTo("swapped to version 2 value two held one");
+            publishOne("three");
+            assertThat(dir.resolve(CacheDirectory.versionName(1))).as("the held version stays while a process has it open")
+                    .exists();
+            toWorker.write("close\n");
+            toWorker.flush();
+            assertThat(out.readLine()).isIn("closed value-after-swap two", "closed value-after-swap three");
+            publishOne("four");
+            assertThat(dir.resolve(CacheDirectory.versionName(1))).as("no process has it open now: deleted").doesNotExist();
+            assertThat(dir.resolve(CacheDirectory.versionName(4))).exists();
+            toWorker.write("exit\n");
+            toWorker.flush();
+            assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(worker.exitValue()).isZero();
+        } finally {
+            worker.destroyForcibly();
+            worker.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void publishOne(String value) {
+        try (CacheWriter<String, String> writer = SharedCache.writer(dir, Codecs.string(), Codecs.string())) {
+            writer.put("k", value);
+            writer.publish();
         }
     }
 }

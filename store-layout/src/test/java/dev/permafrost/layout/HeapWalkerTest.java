@@ -114,6 +114,51 @@ class HeapWalkerTest {
                 .extracting(e -> ((PermafrostException) e).offset()).isEqualTo(second);
     }
 
+    @Test
+    void aResynchronisingWalkReportsADamagedHeaderAsARangeAndGoesOnAtTheNextBlock() {
+        Block second = built.get(1);
+        memory.set(LONG, second.offset() + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(TypeIds.INVALID, 100));
+        List<long[]> ranges = new ArrayList<>();
+        List<Block> seen = new ArrayList<>();
+        HeapWalker.walkResynchronising(memory, START, bump, HeapWalker.LAYOUT_RULES,
+                (offset, count, meta, blockBytes) -> seen.add(new Block(offset, count, meta, blockBytes)),
+                (from, to, what) -> {
+                    ranges.add(new long[] {from, to});
+                    assertThat(what).startsWith("type id 0");
+                });
+        assertThat(ranges).containsExactly(new long[] {second.offset(), second.offset() + second.blockBytes()});
+        List<Block> rest = new ArrayList<>(built);
+        rest.remove(1);
+        assertThat(seen).containsExactlyElementsOf(rest);
+    }
+
+    @Test
+    void neverWrittenSpaceBelowTheBumpOffsetIsOneRangeUpToIt() {
+        long end = bump + 4 * StoreFormat.PAGE_SIZE;
+        List<long[]> ranges = new ArrayList<>();
+        List<Long> seen = new ArrayList<>();
+        HeapWalker.walkResynchronising(memory, START, end, HeapWalker.LAYOUT_RULES,
+                (offset, count, meta, blockBytes) -> seen.add(offset), (from, to, what) -> ranges.add(new long[] {from, to}));
+        assertThat(ranges).containsExactly(new long[] {bump, end});
+        assertThat(seen).hasSize(built.size());
+    }
+
+    @Test
+    void aRestartNeedsAChainOfPlausibleHeaders() {
+        // a lone plausible header inside zeros is not enough: the chain after it must hold up
+        long end = bump + 4 * StoreFormat.PAGE_SIZE;
+        long lone = bump + 256;
+        memory.set(LONG, lone + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(TypeIds.RAW, 16));
+        assertThat(HeapWalker.restartOffset(memory, bump, end, HeapWalker.LAYOUT_RULES)).isEqualTo(end);
+        // a chain of CONFIRM_BLOCKS + 1 plausible blocks is
+        for (int i = 1; i <= HeapWalker.CONFIRM_BLOCKS; i++) {
+            memory.set(LONG, lone + 32L * i + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(TypeIds.RAW, 16));
+        }
+        assertThat(HeapWalker.restartOffset(memory, bump, end, HeapWalker.LAYOUT_RULES)).isEqualTo(lone);
+        // and a chain that reaches the bump offset exactly needs no more blocks
+        assertThat(HeapWalker.restartOffset(memory, bump, lone + 32, HeapWalker.LAYOUT_RULES)).isEqualTo(lone);
+    }
+
     private List<Block> walk(long from, long to) {
         List<Block> seen = new ArrayList<>();
         HeapWalker.walk(memory, from, to, FILE, (offset, count, meta, blockBytes) -> seen.add(new Block(offset, count, meta, blockBytes)));

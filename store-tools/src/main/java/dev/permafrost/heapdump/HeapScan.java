@@ -3,6 +3,7 @@ package dev.permafrost.heapdump;
 import static dev.permafrost.layout.StoreFormat.LONG;
 
 import dev.permafrost.error.CorruptStoreException;
+import dev.permafrost.layout.HeapWalker;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.TypeIds;
@@ -86,6 +87,35 @@ final class HeapScan {
     }
 
     /**
+     * Walks the heap of an image and goes on after damage
+     * ({@link HeapWalker#walkResynchronising}): each header that does not describe a block
+     * starts a damaged range, and the walk restarts at the next plausible block.
+     *
+     * @param image    the store
+     * @param progress told how far the walk is
+     * @param rules    what makes a header damaged, and a restart plausible
+     * @param visitor  receives each block outside the damaged ranges
+     * @param damage   receives each damaged range
+     */
+    static void walkResynchronising(StoreImage image, Progress progress, HeapWalker.HeaderRules rules,
+                                    BlockVisitor visitor, HeapWalker.DamageVisitor damage) {
+        long start = image.heapStartOffset();
+        int[] untilProgress = {PROGRESS_EVERY_BLOCKS};
+        try {
+            HeapWalker.walkResynchronising(image.memory(), start, image.bumpOffset(), rules, (offset, count, meta, blockBytes) -> {
+                visitor.block(offset, count, meta, blockBytes);
+                if (--untilProgress[0] == 0) {
+                    untilProgress[0] = PROGRESS_EVERY_BLOCKS;
+                    progress.update(offset + blockBytes - start);
+                }
+                return true;
+            }, damage);
+        } finally {
+            progress.done();
+        }
+    }
+
+    /**
      * Returns the exception for a header that does not describe a valid block.
      *
      * @param image  the store
@@ -95,12 +125,6 @@ final class HeapScan {
      * @return the exception, naming the offset and what is wrong
      */
     static CorruptStoreException badHeader(StoreImage image, long offset, long meta, long end) {
-        if (ObjectHeaderDescriptor.typeId(meta) == TypeIds.INVALID) {
-            return new CorruptStoreException(image.path(), offset, "corrupt object header: type id 0 (meta word 0x"
-                    + Long.toHexString(meta) + ") below the bump offset 0x" + Long.toHexString(end));
-        }
-        return new CorruptStoreException(image.path(), offset, "corrupt object header: a block of "
-                + ObjectHeaderDescriptor.blockBytes(meta) + " bytes (meta word 0x" + Long.toHexString(meta)
-                + ") runs past the bump offset 0x" + Long.toHexString(end));
+        return new CorruptStoreException(image.path(), offset, "corrupt object header: " + HeapWalker.layoutProblem(offset, meta, end));
     }
 }

@@ -3,8 +3,10 @@ package dev.permafrost.heapdump;
 import static dev.permafrost.layout.StoreFormat.LONG;
 
 import dev.permafrost.error.CorruptStoreException;
+import dev.permafrost.layout.ArrayDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
+import dev.permafrost.layout.HeapWalker;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
@@ -28,10 +30,33 @@ import java.util.zip.CRC32C;
  * on a list); the frozen checksum; every reference the CLI can find (a live object of the right
  * type); every mortal count at least the references found to it; and, when the store has
  * roots and every type's references are known, mortal objects no root reaches (leaks).
+ *
+ * <p>A header that does not describe a block (type id 0 or reserved, a user type id the type
+ * table does not have, a block running past the bump offset) does not end the check: it starts
+ * a {@linkplain Damage damaged range}, the walk restarts after it by
+ * {@link HeapWalker#restartOffset} (with this class's {@linkplain Rules rules}), and every later
+ * check runs on the blocks outside the damaged ranges. References and free-list links into a
+ * damaged range are counted against it, not reported one by one; the committed counts, the
+ * free blocks left off the lists and the leaks are not looked for (damage explains them), and
+ * the objects lost are the committed live objects the walk did not find.
  */
 final class Verifier {
     /** One problem. */
     record Finding(long offset, String what) {
+    }
+
+    /**
+     * One damaged range of the heap: no block of it could be read.
+     *
+     * @param startOffset the header the walk could not use
+     * @param endOffset   where the walk restarted: a plausible block, or the bump offset
+     * @param what        what was wrong with the header at {@code startOffset}
+     */
+    record Damage(long startOffset, long endOffset, String what) {
+        /** {@return bytes of the range} */
+        long bytes() {
+            return endOffset - startOffset;
+        }
     }
 
     /** Most findings kept (all are counted). */
@@ -50,8 +75,9 @@ final class Verifier {
     private References refs;
     private BlockIndex index;
     private final Census census = new Census();
-    private long walkedEndOffset;
-    private boolean walkComplete;
+    private final List<Damage> damage = new ArrayList<>();
+    /** {@code referencesInto[i]}: references from intact objects, tables and free lists that point into {@code damage.get(i)}. */
+    private long[] referencesInto = new long[0];
     private boolean allReferencesKnown = true;
     private long references;
 
@@ -77,14 +103,13 @@ final class Verifier {
         }
         refs = new References(tables != null ? tables : Tables.empty());
         walk(progress.of("verify: headers", image.bumpOffset()));
-        if (walkComplete) {
+        if (damage.isEmpty()) {
             checkCounts();
-            checkFreeLists();
-            checkReferences();
         } else {
-            notes.add("the heap walk stopped at 0x" + Long.toHexString(walkedEndOffset)
-                    + "; free lists, counts and references were not checked");
+            notes.add("committed counts not compared with the heap: it has damaged ranges (the objects they held are counted as lost)");
         }
+        checkFreeLists();
+        checkReferences();
         if (slot.isFrozen()) {
             checkFrozenChecksum(progress.of("verify: checksum", image.bumpOffset()));
         }
@@ -128,6 +153,41 @@ final class Verifier {
         return references;
     }
 
+    /** {@return the damaged ranges of the heap, in address order} */
+    List<Damage> damage() {
+        return damage;
+    }
+
+    /**
+     * Returns how many references point into a damaged range.
+     *
+     * @param index the range's index in {@link #damage()}
+     * @return references from intact objects, the commit slot's tables and the free lists into it
+     */
+    long referencesInto(int index) {
+        return referencesInto[index];
+    }
+
+    /** {@return bytes of all the damaged ranges} */
+    long bytesLost() {
+        return damage.stream().mapToLong(Damage::bytes).sum();
+    }
+
+    /**
+     * Returns the live objects lost in the damaged ranges: the committed count of live objects
+     * less the live objects the walk found, when the store was closed cleanly (its commit
+     * counts every live object); 0 when nothing is damaged.
+     *
+     * @return objects lost, or -1 if unknown (damage in a store not closed cleanly, whose
+     *         commit does not count the objects it holds)
+     */
+    long objectsLost() {
+        if (damage.isEmpty()) {
+            return 0;
+        }
+        return slot.isClean() ? Math.max(0, slot.liveObjects() - census.liveObjects) : -1;
+    }
+
     private void add(long offset, String what) {
         findingCount++;
         if (findings.size() < MAX_FINDINGS) {
@@ -163,48 +223,152 @@ final class Verifier {
     private void walk(Progress progress) {
         index = new BlockIndex(image.heapStartOffset(), image.bumpOffset());
         boolean frozen = slot.isFrozen();
-        boolean hasTypeTable = tables != null && tables.typeTableOffset() != 0;
-        walkedEndOffset = image.heapStartOffset();
-        try {
-            HeapScan.walk(image, progress, (offset, count, meta, blockBytes) -> {
-                index.add(offset);
-                census.block(offset, count, meta, blockBytes);
-                walkedEndOffset = offset + blockBytes;
-                if (count == ObjectHeaderDescriptor.FREE_COUNT) {
-                    return;
+        HeapScan.walkResynchronising(image, progress, new Rules(), (offset, count, meta, blockBytes) -> {
+            index.add(offset);
+            census.block(offset, count, meta, blockBytes);
+            if (count == ObjectHeaderDescriptor.FREE_COUNT) {
+                return;
+            }
+            int typeId = ObjectHeaderDescriptor.typeId(meta);
+            if (count < 0) {
+                if (!frozen) {
+                    add(offset, "immortal object (count word 0x" + Long.toHexString(count) + ") in a store that was never frozen");
+                } else if (Math.abs(count - ObjectHeaderDescriptor.IMMORTAL_COUNT) > IMMORTAL_TOLERANCE) {
+                    add(offset, "count word 0x" + Long.toHexString(count)
+                            + " is negative but far from the immortal value freeze writes: corrupted");
                 }
-                int typeId = ObjectHeaderDescriptor.typeId(meta);
-                if (count < 0) {
-                    if (!frozen) {
-                        add(offset, "immortal object (count word 0x" + Long.toHexString(count) + ") in a store that was never frozen");
-                    } else if (Math.abs(count - ObjectHeaderDescriptor.IMMORTAL_COUNT) > IMMORTAL_TOLERANCE) {
-                        add(offset, "count word 0x" + Long.toHexString(count)
-                                + " is negative but far from the immortal value freeze writes: corrupted");
-                    }
-                } else if (frozen) {
-                    add(offset, "mortal object (count " + count + ") in the frozen region: freeze makes every object immortal");
-                }
-                if (typeId > TypeIds.REFERENCE_ARRAY && typeId < TypeIds.FIRST_USER_TYPE_ID) {
-                    add(offset, "type id " + typeId + " is reserved (ids " + (TypeIds.REFERENCE_ARRAY + 1) + " to "
-                            + (TypeIds.FIRST_USER_TYPE_ID - 1) + " are kept for built-in kinds)");
-                } else if (typeId >= TypeIds.FIRST_USER_TYPE_ID && hasTypeTable && tables.descriptorOffset(typeId) == 0) {
-                    add(offset, "type id " + typeId + " has no entry in the type table (" + tables.typeCount() + " types)");
-                }
-                TypeEntryDescriptor.TypeEntry entry = tables != null ? tables.entry(typeId) : null;
-                if (entry != null && ObjectHeaderDescriptor.payloadBytes(meta) < entry.fixedBytes()) {
-                    add(offset, "payload of " + ObjectHeaderDescriptor.payloadBytes(meta) + " bytes is shorter than the "
-                            + entry.fixedBytes() + "-byte fixed part of its type " + entry.name());
-                }
-                if (!refs.knows(typeId)) {
-                    allReferencesKnown = false;
-                }
-            });
-            walkComplete = true;
-        } catch (CorruptStoreException e) {
-            add(e.offset(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
-        }
+            } else if (frozen) {
+                add(offset, "mortal object (count " + count + ") in the frozen region: freeze makes every object immortal");
+            }
+            TypeEntryDescriptor.TypeEntry entry = tables != null ? tables.entry(typeId) : null;
+            if (entry != null && ObjectHeaderDescriptor.payloadBytes(meta) < entry.fixedBytes()) {
+                add(offset, "payload of " + ObjectHeaderDescriptor.payloadBytes(meta) + " bytes is shorter than the "
+                        + entry.fixedBytes() + "-byte fixed part of its type " + entry.name());
+            }
+            if (!refs.knows(typeId)) {
+                allReferencesKnown = false;
+            }
+        }, (startOffset, endOffset, what) -> {
+            damage.add(new Damage(startOffset, endOffset, what));
+            add(startOffset, "corrupt object header: " + what + "; damaged range [0x" + Long.toHexString(startOffset)
+                    + ", 0x" + Long.toHexString(endOffset) + ") of " + (endOffset - startOffset) + " bytes, "
+                    + (endOffset == image.bumpOffset() ? "up to the bump offset: no plausible block after it"
+                    : "the walk restarted at the next plausible block"));
+        });
         index.seal();
+        referencesInto = new long[damage.size()];
         checked.add("every block header (" + census.blocks + " blocks)");
+    }
+
+    /**
+     * What makes a header damaged or plausible in this store, beyond the layout: a type id must
+     * be defined (built-in, or in the type table when there is one); a restart also needs a
+     * count word the store's state allows (frozen: immortal or free; not frozen: not
+     * negative) and a payload length its type allows (a whole number of array elements, at
+     * least a struct's fixed part).
+     */
+    private final class Rules implements HeapWalker.HeaderRules {
+        private final boolean frozen = slot.isFrozen();
+        private final boolean hasTypeTable = tables != null && tables.typeTableOffset() != 0;
+
+        @Override
+        public String damage(long blockOffset, long countWord, long meta, long blockBytes) {
+            int typeId = ObjectHeaderDescriptor.typeId(meta);
+            if (typeId >= TypeIds.FIRST_USER_TYPE_ID) {
+                return hasTypeTable && tables.descriptorOffset(typeId) == 0
+                        ? "type id " + typeId + " has no entry in the type table (" + tables.typeCount() + " types)" : null;
+            }
+            return HeapWalker.reservedTypeProblem(typeId);
+        }
+
+        @Override
+        public boolean plausible(long blockOffset, long countWord, long meta, long blockBytes) {
+            if (damage(blockOffset, countWord, meta, blockBytes) != null) {
+                return false;
+            }
+            boolean countFits = frozen
+                    ? countWord == ObjectHeaderDescriptor.FREE_COUNT
+                    || countWord < 0 && Math.abs(countWord - ObjectHeaderDescriptor.IMMORTAL_COUNT) <= IMMORTAL_TOLERANCE
+                    : countWord >= 0;
+            if (!countFits) {
+                return false;
+            }
+            long payloadBytes = ObjectHeaderDescriptor.payloadBytes(meta);
+            int typeId = ObjectHeaderDescriptor.typeId(meta);
+            return switch (typeId) {
+                case TypeIds.SHORT_ARRAY, TypeIds.CHAR_ARRAY -> payloadBytes % 2 == 0;
+                case TypeIds.INT_ARRAY, TypeIds.FLOAT_ARRAY -> payloadBytes % 4 == 0;
+                case TypeIds.LONG_ARRAY, TypeIds.DOUBLE_ARRAY -> payloadBytes % 8 == 0;
+                case TypeIds.REFERENCE_ARRAY -> payloadBytes >= ArrayDescriptor.REFERENCES_OFFSET
+                        && payloadBytes % ArrayDescriptor.REFERENCE_BYTES == 0;
+                default -> {
+                    TypeEntryDescriptor.TypeEntry entry = tables != null ? tables.entry(typeId) : null;
+                    yield entry == null || payloadBytes >= entry.fixedBytes();
+                }
+            };
+        }
+    }
+
+    /**
+     * Returns the damaged range an offset lies in.
+     *
+     * @param offset bytes from the start of the file
+     * @return the range's index in {@link #damage}, or -1
+     */
+    private int damagedRangeOf(long offset) {
+        int lo = 0;
+        int hi = damage.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Damage d = damage.get(mid);
+            if (offset < d.startOffset()) {
+                hi = mid - 1;
+            } else if (offset >= d.endOffset()) {
+                lo = mid + 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Counts a reference into a damaged range.
+     *
+     * @param target the reference
+     * @return whether it points into one (and was counted)
+     */
+    private boolean intoDamage(long target) {
+        int range = damagedRangeOf(target);
+        if (range < 0) {
+            return false;
+        }
+        referencesInto[range]++;
+        return true;
+    }
+
+    /**
+     * Visits every block outside the damaged ranges, in address order, as the first walk found
+     * them (each intact stretch of the heap is walked on its own); a visitor may throw
+     * {@link HeapScan#STOP}.
+     *
+     * @param visitor receives each block
+     */
+    private void forEachIntactBlock(HeapScan.BlockVisitor visitor) {
+        HeapWalker.BlockVisitor step = (offset, count, meta, blockBytes) -> {
+            visitor.block(offset, count, meta, blockBytes);
+            return true;
+        };
+        try {
+            long from = image.heapStartOffset();
+            for (Damage d : damage) {
+                HeapWalker.walk(memory, from, d.startOffset(), image.path(), step);
+                from = d.endOffset();
+            }
+            HeapWalker.walk(memory, from, image.bumpOffset(), image.path(), step);
+        } catch (HeapScan.Stop stop) {
+            // the visitor has seen enough
+        }
     }
 
     private void checkCounts() {
@@ -259,7 +423,12 @@ final class Verifier {
                 String where = "free list of class " + c + " (" + classBytes + "-byte blocks): entry 0x"
                         + Long.toHexString(block) + " (linked from 0x" + Long.toHexString(from) + ")";
                 if (!index.isBlockStart(block)) {
-                    add(from, where + " is not the start of a block in the heap");
+                    if (intoDamage(block)) {
+                        notes.add("free list of class " + c + " runs into a damaged range at 0x" + Long.toHexString(block)
+                                + " (linked from 0x" + Long.toHexString(from) + "): the rest of it was not followed");
+                    } else {
+                        add(from, where + " is not the start of a block in the heap");
+                    }
                     break;
                 }
                 long count = memory.get(LONG, block);
@@ -282,7 +451,9 @@ final class Verifier {
                 block = memory.get(LONG, from);
             }
         }
-        if (!slot.isFrozen() && slot.isClean()) {
+        if (!damage.isEmpty()) {
+            notes.add("free blocks left off the free lists were not looked for: the heap has damaged ranges");
+        } else if (!slot.isFrozen() && slot.isClean()) {
             long[] unlinked = {0, -1}; // count, first offset
             HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
                 if (count == 0 && blockBytes >= SizeClasses.MIN_FREE_LIST_BLOCK_BYTES) {
@@ -305,6 +476,9 @@ final class Verifier {
         References.Sink sink = (field, target, expectedType) -> {
             references++;
             if (!index.isBlockStart(target)) {
+                if (intoDamage(target)) {
+                    return;
+                }
                 add(field, "reference 0x" + Long.toHexString(target) + " does not point at a block of the heap [0x"
                         + Long.toHexString(image.heapStartOffset()) + ", 0x" + Long.toHexString(image.bumpOffset()) + ")");
                 return;
@@ -326,7 +500,7 @@ final class Verifier {
             }
         };
         if (anyHolder) { // one more pass, only when some object can hold references
-            HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
+            forEachIntactBlock((offset, count, meta, blockBytes) -> {
                 if (count != ObjectHeaderDescriptor.FREE_COUNT) {
                     refs.forEach(memory, offset, meta, sink);
                 }
@@ -336,7 +510,7 @@ final class Verifier {
         long slotAt = CommitSlotDescriptor.slotOffset(slot.generation());
         checkTableReference(slotAt + CommitSlotDescriptor.TYPE_TABLE_OFFSET, slot.typeTableOffset(), TypeIds.TYPE_TABLE);
         checkTableReference(slotAt + CommitSlotDescriptor.ROOT_TABLE_OFFSET, slot.rootTableOffset(), TypeIds.ROOT_TABLE);
-        HeapScan.walk(image, Progress.NONE, (offset, count, meta, blockBytes) -> {
+        forEachIntactBlock((offset, count, meta, blockBytes) -> {
             if (census.mortal == 0 || references == 0) {
                 throw HeapScan.STOP; // no mortal count to compare, or nothing to compare it with
             }
@@ -357,11 +531,15 @@ final class Verifier {
             notes.add("the store has no root table: unreachable objects (leaks) were not looked for");
             return;
         }
+        if (!damage.isEmpty()) {
+            notes.add("unreachable objects (leaks) were not looked for: an object may be reachable only through one in a damaged range");
+            return;
+        }
         checkReachability();
     }
 
     private void checkTableReference(long field, long target, int type) {
-        if (target == 0) {
+        if (target == 0 || !index.isBlockStart(target) && intoDamage(target)) {
             return;
         }
         if (!index.isBlockStart(target)) {

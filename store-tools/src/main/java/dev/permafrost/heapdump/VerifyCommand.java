@@ -10,6 +10,9 @@ import picocli.CommandLine.Parameters;
         description = {"A full structural check; exit 0 clean, 1 findings, 2 unreadable.", "Checks the superblock, commit slots, every object header, the free lists,",
                 "the frozen checksum, every reference (a live object of the right type), reference counts",
                 "at least the references found, unreachable mortal objects (leaks).",
+                "A damaged header does not stop the check: each damaged range is reported (start, end,",
+                "what was wrong) and the walk restarts at the next plausible block; the objects checked",
+                "and the objects and bytes lost are counted.",
                 "Exit 0 clean, 1 findings (each with its offset), 2 unreadable."})
 final class VerifyCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The store file.")
@@ -27,7 +30,21 @@ final class VerifyCommand extends StoreCommand {
                     json.beginObject().field("offset", f.offset()).field("what", f.what()).endObject();
                 }
                 json.endArray().field("objects", verifier.census().liveObjects).field("blocks", verifier.census().blocks)
-                        .field("references", verifier.references()).key("checked").beginArray();
+                        .field("references", verifier.references())
+                        .field("objects_checked", verifier.census().liveObjects);
+                long lost = verifier.objectsLost();
+                if (lost >= 0) {
+                    json.field("objects_lost", lost);
+                } else {
+                    json.field("objects_lost", (String) null);
+                }
+                json.field("bytes_lost", verifier.bytesLost()).key("damaged_ranges").beginArray();
+                for (int i = 0; i < verifier.damage().size(); i++) {
+                    Verifier.Damage d = verifier.damage().get(i);
+                    json.beginObject().field("start", d.startOffset()).field("end", d.endOffset()).field("bytes", d.bytes())
+                            .field("what", d.what()).field("references_into", verifier.referencesInto(i)).endObject();
+                }
+                json.endArray().key("checked").beginArray();
                 verifier.checked().forEach(json::value);
                 json.endArray().key("notes").beginArray();
                 verifier.notes().forEach(json::value);
@@ -46,6 +63,18 @@ final class VerifyCommand extends StoreCommand {
                 }
                 for (String n : verifier.notes()) {
                     out.println("note: " + n);
+                }
+                if (!verifier.damage().isEmpty()) {
+                    long into = 0;
+                    for (int i = 0; i < verifier.damage().size(); i++) {
+                        into += verifier.referencesInto(i);
+                    }
+                    long lost = verifier.objectsLost();
+                    out.printf("damage: %,d damaged range(s), %,d bytes lost, %s; %,d objects checked; %,d reference(s) point into the damage%n",
+                            verifier.damage().size(), verifier.bytesLost(),
+                            lost >= 0 ? String.format("%,d object(s) lost", lost)
+                                    : "objects lost unknown (the store was not closed cleanly: no commit counts its objects)",
+                            verifier.census().liveObjects, into);
                 }
                 out.println(ok ? "OK: no problems found in " + file
                         : "FAILED: " + verifier.findingCount() + " problem(s) found in " + file);

@@ -177,6 +177,37 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     }
 
     /**
+     * Returns the stored object of the value put for a key, so that a record value put later can
+     * reference it (a field of type {@code Ref<V>}): writing that record takes a counted
+     * reference, so the object stays as long as a referrer does, even if a later put of the key
+     * replaces it. Readers follow such a field with the record's accessors.
+     *
+     * @param key a key put before, not null
+     * @return the value's object in the version being built
+     * @throws NullPointerException     if the key is null
+     * @throws IllegalArgumentException if the key was not put, or the values are not records
+     * @throws StoreStateException      if the writer was published or closed
+     */
+    public Ref<V> valueRef(K key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen("look up a value's object");
+        if (recordType == null) {
+            throw new IllegalArgumentException("the values (" + valueCodec.name() + ") are bytes, not records: they are"
+                    + " not objects to reference");
+        }
+        byte[] keyEncoded = keyCodec.encode(key);
+        int entry = entry(index[find(keyEncoded, KeyHash.hash(keyEncoded))]);
+        if (entry < 0) {
+            throw new IllegalArgumentException("no value was put for the key " + key + " (" + file + ")");
+        }
+        long position = positions[entry];
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        long at = position & CacheFormat.IN_CHUNK_MASK;
+        long keyField = CacheFormat.getVarint(in, at);
+        return Ref.to(in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1)));
+    }
+
+    /**
      * Puts every entry of a map, in its iteration order.
      *
      * @param entries not null, nor any key or value

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.permafrost.store.LongField;
 import dev.permafrost.store.RecordType;
+import dev.permafrost.store.Ref;
+import dev.permafrost.store.ReferenceField;
 import dev.permafrost.store.StringField;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SharedCacheTest {
     record Product(long sku, String name, double price) {}
+
+    record Part(String name, Ref<Part> next) {}
 
     @TempDir
     Path dir;
@@ -84,6 +88,33 @@ class SharedCacheTest {
                 assertThat(entry.value()).isEqualTo(new Product(2, "Toaster", 24.0));
                 assertThat(entry.valueBytes().byteSize()).isPositive();
             }
+        }
+    }
+
+    @Test
+    void aValuePutLaterReferencesOnePutBeforeThroughValueRefAndTheReferenceOutlivesAReplacement() {
+        RecordCodec<Part> parts = Codecs.record(Part.class, MethodHandles.lookup());
+        try (CacheWriter<String, Part> writer = SharedCache.writer(dir, Codecs.string(), parts)) {
+            writer.put("bolt", new Part("bolt", null));
+            writer.put("nut", new Part("nut", writer.valueRef("bolt")));
+            writer.put("bolt", new Part("bolt v2", null)); // the old bolt stays: the nut references it
+            assertThatThrownBy(() -> writer.valueRef("washer")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("washer");
+            writer.publish();
+        }
+        try (SharedCache<String, Part> cache = SharedCache.builder(Codecs.string(), parts).open(dir);
+             CacheEntry<Part> nut = cache.getEntry("nut")) {
+            ReferenceField next = nut.recordType().referenceField("next");
+            StringField name = nut.recordType().stringField("name");
+            Ref<?> bolt = next.get(nut.ref());
+            assertThat(bolt).isNotNull();
+            assertThat(name.get(bolt.offset())).isEqualTo("bolt");
+            assertThat(cache.getIfPresent("bolt").name()).isEqualTo("bolt v2");
+        }
+        try (CacheWriter<String, byte[]> bytes = SharedCache.writer(dir.resolve("b"), Codecs.string(), Codecs.bytes())) {
+            bytes.put("k", new byte[1]);
+            assertThatThrownBy(() -> bytes.valueRef("k")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not records");
         }
     }
 

@@ -35,8 +35,8 @@ import java.nio.file.Path;
  * the customer's id as a string ({@link Codecs#string()}), whose values are the records
  * ({@link Codecs#record(Class, MethodHandles.Lookup)}); workers look every key up through a
  * {@link SharedCache} ({@link #touchAll(SharedCache, int)}) and read the fields in place through
- * the entry's object. A cached customer has no friend (null): the writer gives no handle on the
- * values it wrote, so one value cannot reference another.
+ * the entry's object. Each cached customer's friend is the one put before it, referenced through
+ * {@link CacheWriter#valueRef}, as in the plain store.
  *
  * <p>Thread rules: {@link #build} needs the store to itself; {@link #touchAll} may run on
  * any number of threads and processes at once.
@@ -100,8 +100,9 @@ public final class DemoData {
             long checksum = 0;
             for (int i = 0; i < objects; i++) {
                 String name = "user-" + i + "@permafrost.dev";
-                writer.put(key(i), new Customer(i, i % CATEGORIES, i * 0.5, name, null));
-                checksum += fieldSum(i, i % CATEGORIES, i * 0.5, name.length(), (byte) name.charAt(name.length() - 1), -1);
+                Ref<Customer> friend = i == 0 ? null : writer.valueRef(key(i - 1)); // the customer built before
+                writer.put(key(i), new Customer(i, i % CATEGORIES, i * 0.5, name, friend));
+                checksum += fieldSum(i, i % CATEGORIES, i * 0.5, name.length(), (byte) name.charAt(name.length() - 1), i - 1);
             }
             writer.publish();
             return new BuiltCache(writer.file(), new Built(0, objects, checksum, Files.size(writer.file())));

@@ -22,11 +22,9 @@ import java.util.function.IntFunction;
  * {@code > 0} a live mortal object, {@code 0} free, {@code < 0} immortal.
  *
  * <ul>
- *   <li>{@link #retain}: a plain read; immortal (within {@link #IMMORTAL_TOLERANCE} of
- *       {@link ObjectHeaderDescriptor#IMMORTAL_COUNT}): return at once, with no write, no atomic
+ *   <li>{@link #retain}: a plain read; negative (immortal): return at once, with no write, no atomic
  *       and no failed CAS (a failed CAS still takes the cache line exclusive and copies a
- *       copy-on-write page); zero: use after free, throw; any other negative word: not an
- *       object, throw; otherwise, if a live block of the allocator heads the offset
+ *       copy-on-write page); zero: use after free, throw; otherwise, if a live block of the allocator heads the offset
  *       ({@link BlockStarts}), {@code getAndAdd(+1)}.</li>
  *   <li>{@link #release}: the same immortal test; then {@code getAndAdd(-1)}; an old value of
  *       1 means the caller dropped the last reference and must free the object; an old value
@@ -67,18 +65,18 @@ import java.util.function.IntFunction;
  * ({@link Reference#reachabilityFence}). A read-only
  * store's mapping is read-only: its mortal path throws before the atomic.
  *
- * <p>Hot path: {@link #retain} and {@link #release} are a bounds check, a read and a range test
- * (one subtraction and one unsigned compare, in place of the sign test) on the immortal path;
- * all other checks happen where offsets come from (allocation, lookup) or on the mortal path,
+ * <p>Hot path: {@link #retain} and {@link #release} are a bounds check, a read and a sign test
+ * on the immortal path; all other checks happen where offsets come from (allocation, lookup) or on the mortal path,
  * where an atomic follows anyway.
  *
  * <h2>Offsets that head no object</h2>
  * A word inside a live object can look like a count. The mortal path refuses a positive word
  * unless a live block of this process's allocator starts there ({@link BlockStarts}, one plain
  * read before the atomic), so a {@code release(x + 16)} never decrements a payload word nor
- * frees a block that is not one. The immortal path reads no index: a negative word is taken
- * as immortal only within {@link #IMMORTAL_TOLERANCE} of the immortal value (any other
- * negative word is refused), and a wrong immortal retain writes nothing.
+ * frees a block that is not one. The immortal path is unchanged (a sign test, no index): a
+ * negative word taken for immortal writes nothing. The checks off the hot path
+ * ({@link #checkedCount}, {@link #tryRetain}) take a negative word as immortal only within
+ * {@link #IMMORTAL_TOLERANCE} of the immortal value, and refuse any other.
  * {@code docs/design-decisions.md} ("Offsets that head no object") says why.
  */
 public final class RefCounts {
@@ -180,10 +178,10 @@ public final class RefCounts {
     public static void retain(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
             long count = read(base, countLimit, objectOffset, counts);
-            if (isImmortalCount(count)) {
-                return; // immortal: nothing is written
+            if (count < 0) {
+                return; // immortal (or a negative word that heads no object): nothing is written
             }
-            if (count <= 0 || counts.refusesChange(objectOffset)) {
+            if (count == 0 || counts.refusesChange(objectOffset)) {
                 throw counts.refused(objectOffset, count, "retain of a free object (use after free)");
             }
             long old = (long) COUNT.getAndAdd(RawMemory.EVERYWHERE, base + objectOffset, 1L);
@@ -211,10 +209,10 @@ public final class RefCounts {
     public static boolean release(long base, long countLimit, long objectOffset, RefCounts counts) {
         try {
             long count = read(base, countLimit, objectOffset, counts);
-            if (isImmortalCount(count)) {
-                return false; // immortal: nothing is written
+            if (count < 0) {
+                return false; // immortal (or a negative word that heads no object): nothing is written
             }
-            if (count <= 0 || counts.refusesChange(objectOffset)) {
+            if (count == 0 || counts.refusesChange(objectOffset)) {
                 throw counts.refused(objectOffset, count, "release of a free object (double release)");
             }
             long old = (long) COUNT.getAndAdd(RawMemory.EVERYWHERE, base + objectOffset, -1L);
@@ -284,7 +282,7 @@ public final class RefCounts {
 
     /**
      * Whether a count word is immortal: within {@link #IMMORTAL_TOLERANCE} of the value a freeze
-     * writes. One subtraction and an unsigned compare, where a sign test would be.
+     * writes. Off the hot path ({@code retain} and {@code release} test the sign only).
      *
      * @param count a count word
      * @return whether it marks an immortal object

@@ -271,7 +271,7 @@ class StoreMisuseTest {
     }
 
     @Test
-    void retainOfAnInteriorNegativeWordIsNotTakenAsImmortal() {
+    void anInteriorNegativeWordIsNotReportedImmortalAndItsRetainWritesNothing() {
         Path path = dir.resolve("s.pf");
         try (Store store = Store.create(path, CAPACITY_BYTES)) {
             long x = store.allocate(64);
@@ -279,8 +279,11 @@ class StoreMisuseTest {
             store.payload(x).set(ValueLayout.JAVA_DOUBLE, 32, -1.5);
             for (long inner : new long[] {x + 32, x + 48}) {
                 long word = store.payload(x).get(ValueLayout.JAVA_LONG, inner - x - ObjectHeaderDescriptor.LENGTH);
-                for (ThrowingCallable misuse : new ThrowingCallable[] {() -> store.retain(inner), () -> store.release(inner),
-                        () -> store.tryRetain(inner), () -> store.isImmortal(inner), () -> store.refCount(inner)}) {
+                // the hot path tests the sign only: a retain or release of it writes nothing (asserted below)
+                store.retain(inner);
+                store.release(inner);
+                for (ThrowingCallable misuse : new ThrowingCallable[] {() -> store.tryRetain(inner), () -> store.isImmortal(inner),
+                        () -> store.refCount(inner), () -> store.payload(inner)}) {
                     ReferenceCountException e = assertThrows(ReferenceCountException.class, path, inner, misuse);
                     assertThat(e.getMessage()).contains("not an object").contains("0x" + Long.toHexString(x));
                     assertThat(e.countFound()).isEqualTo(word);
@@ -303,12 +306,13 @@ class StoreMisuseTest {
         }
         try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE)) {
             assertThat(worker.isImmortal(x)).isTrue();
-            for (long inner : new long[] {x + 16, x + 32}) {
-                for (ThrowingCallable misuse : new ThrowingCallable[] {() -> worker.retain(inner), () -> worker.release(inner),
-                        () -> worker.tryRetain(inner), () -> worker.refCount(inner)}) {
-                    assertThat(assertThrows(ReferenceCountException.class, path, inner, misuse).getMessage()).contains("not an object");
-                }
+            for (ThrowingCallable misuse : new ThrowingCallable[] {() -> worker.retain(x + 16), () -> worker.release(x + 16),
+                    () -> worker.tryRetain(x + 16), () -> worker.refCount(x + 16), () -> worker.tryRetain(x + 32),
+                    () -> worker.isImmortal(x + 32)}) {
+                assertThat(catchThrowable(misuse)).isInstanceOf(ReferenceCountException.class).hasMessageContaining("not an object");
             }
+            worker.retain(x + 32); // negative: the immortal path, which writes nothing
+            worker.release(x + 32);
             // the documented limit: a word equal to the immortal count is indistinguishable from a header, and writes nothing
             worker.retain(x + 48);
             worker.release(x + 48);

@@ -233,6 +233,24 @@ public class RefCountBenchmark {
         owner.release(mortalOffset);
     }
 
+    /**
+     * {@link #mortalRetainRelease} with the leak tracer on ({@code -Dpermafrost.leakTracer=true}
+     * in this fork): every retain walks the stack, so this shows what the tracer costs when on.
+     * Off, the tracer is a folded {@code static final}: {@link #mortalRetainRelease} and
+     * {@link #immortalRetainRelease} are the "tracer off" rows, compared with a jar built before
+     * the tracer existed ({@code docs/benchmarks.md}, "Misuse checks and the leak tracer").
+     * Run: {@code scripts/bench 'RefCountBenchmark.mortalRetainReleaseLeakTracerOn'}.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     */
+    @Benchmark
+    @Threads(1)
+    @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-Dpermafrost.leakTracer=true"})
+    public void mortalRetainReleaseLeakTracerOn(ThreadCpu cpu) {
+        owner.retain(mortalOffset);
+        owner.release(mortalOffset);
+    }
+
     private static void check(boolean condition, String message) {
         if (!condition) {
             throw new IllegalStateException(message);

@@ -1,5 +1,7 @@
 package dev.permafrost.jmh;
 
+import dev.permafrost.alloc.BlockStarts;
+import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.refcount.RefCounts;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
@@ -115,8 +117,11 @@ public class RefCountCostBenchmark {
         ownerShared = MemorySegment.ofAddress(Mappings.address(owner, mortalOffset)).reinterpret(owner.mappedBytes(), views, null);
         frozenHolder = new Holder(frozenShared);
         ownerHolder = new Holder(ownerShared);
-        frozenCounts = new RefCounts(frozenShared, frozenPath, frozen);
-        ownerCounts = new RefCounts(ownerShared, dir.resolve("mortal.pf"), owner);
+        frozenCounts = new RefCounts(frozenShared, frozenPath, frozen, BlockStarts.map(frozen.mappedBytes(), frozenPath),
+                String::valueOf);
+        BlockStarts ownerStarts = BlockStarts.map(owner.mappedBytes(), dir.resolve("mortal.pf"));
+        ownerStarts.addLiveBlocks(ownerShared, StoreFormat.HEAP_START_OFFSET, owner.stats().bumpOffset(), dir.resolve("mortal.pf"));
+        ownerCounts = new RefCounts(ownerShared, dir.resolve("mortal.pf"), owner, ownerStarts, String::valueOf);
         if ((long) WORD.get(frozenShared, immortalOffset) >= 0 || (long) WORD.get(ownerShared, mortalOffset) != 1) {
             throw new IllegalStateException("the segments do not see the objects' count words");
         }

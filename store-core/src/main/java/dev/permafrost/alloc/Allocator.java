@@ -2,6 +2,7 @@ package dev.permafrost.alloc;
 
 import static dev.permafrost.layout.StoreFormat.LONG;
 
+import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreFullException;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.SizeClasses;
@@ -78,6 +79,8 @@ public final class Allocator {
 
     private final MemorySegment heap;
     private final Path file;
+    /** Marks the blocks this allocator hands out, until they are freed. */
+    private final BlockStarts starts;
     /** The count word of a block, for publishing it: (MemorySegment, long offset). */
     private static final VarHandle COUNT = ValueLayout.JAVA_LONG.varHandle();
 
@@ -109,9 +112,12 @@ public final class Allocator {
      * @param start         state to start from: the committed one, or an empty heap
      * @param limitOffset   end of the memory allocations may use
      * @param reserver      reserves disk space ahead of the bump offset
+     * @param starts        where live blocks start: marked at allocation, cleared at free; the
+     *                      caller marks the live blocks below {@code start}'s bump offset
      */
-    public Allocator(MemorySegment heap, Path file, Snapshot start, long limitOffset, SpaceReserver reserver) {
-        this(heap, file, start, limitOffset, reserver, false);
+    public Allocator(MemorySegment heap, Path file, Snapshot start, long limitOffset, SpaceReserver reserver,
+                     BlockStarts starts) {
+        this(heap, file, start, limitOffset, reserver, starts, false);
     }
 
     /**
@@ -122,13 +128,16 @@ public final class Allocator {
      * @param start            state to start from: the committed one, or an empty heap
      * @param limitOffset      end of the memory allocations may use
      * @param reserver         reserves disk space ahead of the bump offset
+     * @param starts           where live blocks start: marked at allocation, cleared at free; the
+     *                         caller marks the live blocks below {@code start}'s bump offset
      * @param reuseAfterCommit {@code true} for the owner of a file that commits: a freed block is
      *                         reused only after the next commit (see the class comment);
      *                         {@code false} for memory no commit describes (private memory): at once
      */
     public Allocator(MemorySegment heap, Path file, Snapshot start, long limitOffset, SpaceReserver reserver,
-                     boolean reuseAfterCommit) {
+                     BlockStarts starts, boolean reuseAfterCommit) {
         this.reuseAfterCommit = reuseAfterCommit;
+        this.starts = starts;
         this.heap = heap;
         this.file = file;
         this.limitOffset = limitOffset;
@@ -197,6 +206,7 @@ public final class Allocator {
                 inFlight.getAndIncrement();
                 // under the lock, so that a heap walk (which takes it) never sees a block without its size
                 heap.set(LONG, block + ObjectHeaderDescriptor.META_OFFSET, ObjectHeaderDescriptor.meta(typeId, payloadBytes));
+                starts.add(block); // before the count is published: whoever gets the offset sees the bit
             }
         } finally {
             lock.unlock();
@@ -219,11 +229,19 @@ public final class Allocator {
      * Puts the block of an object whose count has dropped to zero back on its free list.
      *
      * @param objectOffset the object's offset, bytes from the start of the file
+     * @throws ReferenceCountException if no live block of this allocator starts there (nothing
+     *                                 is changed): a block is freed only from its start, once
      */
     public void free(long objectOffset) {
-        long blockBytes = ObjectHeaderDescriptor.blockBytes(heap.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET));
+        long meta = heap.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
+        long blockBytes = ObjectHeaderDescriptor.blockBytes(meta);
         lock.lock();
         try {
+            if (!starts.remove(objectOffset)) {
+                throw new ReferenceCountException(file, objectOffset, ObjectHeaderDescriptor.typeId(meta),
+                        heap.get(LONG, objectOffset), "free of an offset that heads no live block of the allocator"
+                        + " (a word inside an object, or a block freed twice); nothing was freed");
+            }
             if (successor != null) { // freed while a freeze retired this heap: a hole in the frozen region, never reused
                 return;
             }

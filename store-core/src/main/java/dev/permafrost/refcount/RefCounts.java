@@ -1,5 +1,6 @@
 package dev.permafrost.refcount;
 
+import dev.permafrost.alloc.BlockStarts;
 import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreClosedException;
 import dev.permafrost.error.StoreStateException;
@@ -12,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 /**
  * The reference-count protocol, all of it, in one place.
@@ -20,9 +22,10 @@ import java.nio.file.Path;
  * {@code > 0} a live mortal object, {@code 0} free, {@code < 0} immortal.
  *
  * <ul>
- *   <li>{@link #retain}: a plain read; negative: return at once, with no write, no atomic
+ *   <li>{@link #retain}: a plain read; negative (immortal): return at once, with no write, no atomic
  *       and no failed CAS (a failed CAS still takes the cache line exclusive and copies a
- *       copy-on-write page); zero: use after free, throw; otherwise {@code getAndAdd(+1)}.</li>
+ *       copy-on-write page); zero: use after free, throw; otherwise, if a live block of the allocator heads the offset
+ *       ({@link BlockStarts}), {@code getAndAdd(+1)}.</li>
  *   <li>{@link #release}: the same immortal test; then {@code getAndAdd(-1)}; an old value of
  *       1 means the caller dropped the last reference and must free the object; an old value
  *       of 0 is a double release, undone and thrown.</li>
@@ -63,13 +66,33 @@ import java.nio.file.Path;
  * store's mapping is read-only: its mortal path throws before the atomic.
  *
  * <p>Hot path: {@link #retain} and {@link #release} are a bounds check, a read and a sign test
- * on the immortal path; all other checks happen where offsets come from (allocation, lookup)
- * or on the mortal path, where an atomic follows anyway.
+ * on the immortal path; all other checks happen where offsets come from (allocation, lookup) or on the mortal path,
+ * where an atomic follows anyway.
+ *
+ * <h2>Offsets that head no object</h2>
+ * A word inside a live object can look like a count. The mortal path refuses a positive word
+ * unless a live block of this process's allocator starts there ({@link BlockStarts}, one plain
+ * read before the atomic), so a {@code release(x + 16)} never decrements a payload word nor
+ * frees a block that is not one. The immortal path is unchanged (a sign test, no index): a
+ * negative word taken for immortal writes nothing. The checks off the hot path
+ * ({@link #checkedCount}, {@link #tryRetain}) take a negative word as immortal only within
+ * {@link #IMMORTAL_TOLERANCE} of the immortal value, and refuse any other.
+ * {@code docs/design-decisions.md} ("Offsets that head no object") says why.
  */
 public final class RefCounts {
     /** Count word at an address (the hot path, on {@link RawMemory#EVERYWHERE}) or an offset (on {@code heap}): (MemorySegment, long). */
     private static final VarHandle COUNT = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle META = ValueLayout.JAVA_LONG.varHandle();
+
+    /**
+     * How far a count word may stray from {@link ObjectHeaderDescriptor#IMMORTAL_COUNT} and still
+     * be immortal: each retain or release that raced a freeze moves it by one until it undoes its
+     * step, so it is never more than the number of threads away; 2<sup>40</sup>, as
+     * {@code heap-dump verify} allows. A negative word farther away heads no object.
+     */
+    public static final long IMMORTAL_TOLERANCE = 1L << 40;
+    private static final long IMMORTAL_LOW = ObjectHeaderDescriptor.IMMORTAL_COUNT - IMMORTAL_TOLERANCE;
+    private static final long IMMORTAL_SPAN = 2 * IMMORTAL_TOLERANCE + 1;
 
     /** Address of the mapping's first byte: offset 0 of the file. */
     private final long base;
@@ -82,6 +105,10 @@ public final class RefCounts {
     private final long mortalFloor;
     private final MemorySegment heap;
     private final Path file;
+    /** Where live mortal blocks start; {@code null} in a read-only store (no count changes there). */
+    private final BlockStarts starts;
+    /** Names a type id, for messages. */
+    private final IntFunction<String> typeNames;
     /** Keeps the mapping's address range reserved while this object is reachable. */
     @SuppressWarnings({"unused", "FieldCanBeLocal"})
     private final Object keepAlive;
@@ -97,12 +124,20 @@ public final class RefCounts {
      *                  (after the heap's arena is closed, as zero pages): the hot path reads
      *                  the count through the raw address, so the range must not be unmapped
      *                  while this object can still be reached
+     * @param starts    where the live blocks of this process's allocator start, over the whole
+     *                  heap; {@code null} exactly when {@code heap} is read-only
+     * @param typeNames names a type id, for messages
      * @throws IllegalArgumentException if {@code heap} is not a native segment
      */
-    public RefCounts(MemorySegment heap, Path file, Object keepAlive) {
+    public RefCounts(MemorySegment heap, Path file, Object keepAlive, BlockStarts starts, IntFunction<String> typeNames) {
         if (!heap.isNative() || heap.byteSize() < Long.BYTES) {
             throw new IllegalArgumentException("the memory of " + file + " is not a native segment of at least one word: " + heap);
         }
+        if ((starts == null) != heap.isReadOnly()) {
+            throw new IllegalArgumentException("the block starts of " + file + " must be given exactly when it is writable");
+        }
+        this.starts = starts;
+        this.typeNames = typeNames;
         this.base = heap.address();
         this.countLimit = heap.byteSize() - Long.BYTES + 1;
         this.mortalFloor = heap.isReadOnly() ? Long.MAX_VALUE : StoreFormat.HEAP_START_OFFSET;
@@ -144,7 +179,7 @@ public final class RefCounts {
         try {
             long count = read(base, countLimit, objectOffset, counts);
             if (count < 0) {
-                return; // immortal: nothing is written
+                return; // immortal (or a negative word that heads no object): nothing is written
             }
             if (count == 0 || counts.refusesChange(objectOffset)) {
                 throw counts.refused(objectOffset, count, "retain of a free object (use after free)");
@@ -175,7 +210,7 @@ public final class RefCounts {
         try {
             long count = read(base, countLimit, objectOffset, counts);
             if (count < 0) {
-                return false; // immortal: nothing is written
+                return false; // immortal (or a negative word that heads no object): nothing is written
             }
             if (count == 0 || counts.refusesChange(objectOffset)) {
                 throw counts.refused(objectOffset, count, "release of a free object (double release)");
@@ -202,7 +237,8 @@ public final class RefCounts {
      * @param counts       the protocol's state for the store
      * @return {@code true} if a reference was taken (always, for an immortal object);
      *         {@code false} if the count was zero
-     * @throws ReferenceCountException if the offset cannot head an object
+     * @throws ReferenceCountException if the offset cannot head an object (a word that no
+     *                                 block starts at, or negative but not immortal)
      * @throws StoreStateException     if the object is mortal and the store is read-only
      * @throws StoreClosedException    if the store was closed
      */
@@ -221,8 +257,12 @@ public final class RefCounts {
             }
             if (count == 0) {
                 counts.checkOpen();
+                return false;
             }
-            return count < 0;
+            if (!isImmortalCount(count)) {
+                throw counts.refused(objectOffset, count, "tryRetain");
+            }
+            return true;
         } finally {
             Reference.reachabilityFence(counts);
         }
@@ -240,9 +280,24 @@ public final class RefCounts {
         }
     }
 
-    /** Whether a mortal count at this offset may not change: a read-only store, a fixed page, or not an object's start. */
+    /**
+     * Whether a count word is immortal: within {@link #IMMORTAL_TOLERANCE} of the value a freeze
+     * writes. Off the hot path ({@code retain} and {@code release} test the sign only).
+     *
+     * @param count a count word
+     * @return whether it marks an immortal object
+     */
+    public static boolean isImmortalCount(long count) {
+        return Long.compareUnsigned(count - IMMORTAL_LOW, IMMORTAL_SPAN) < 0;
+    }
+
+    /**
+     * Whether a mortal count at this offset may not change: a read-only store, a fixed page, not
+     * 16-aligned, or no live block of the allocator starts there.
+     */
     private boolean refusesChange(long objectOffset) {
-        return objectOffset < mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0;
+        return objectOffset < mortalFloor || (objectOffset & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0
+                || !starts.isStart(objectOffset);
     }
 
     /**
@@ -266,6 +321,41 @@ public final class RefCounts {
      */
     public long count(long objectOffset) {
         return (long) COUNT.getAcquire(heap, objectOffset);
+    }
+
+    /**
+     * Returns the count word of an object, refusing an offset that heads none: a positive word
+     * where no live block of this process's allocator starts (in a writable store), a negative
+     * word that is not immortal, or a zero word inside a live object.
+     *
+     * @param objectOffset a 16-aligned offset of the heap with a whole header inside the mapping
+     * @param operation    what was attempted, for the message
+     * @return the count word, read with acquire semantics
+     * @throws ReferenceCountException if no object starts at the offset
+     * @throws StoreClosedException    if the store was closed
+     */
+    public long checkedCount(long objectOffset, String operation) {
+        long count = count(objectOffset);
+        checkHeadsObject(objectOffset, count, operation);
+        return count;
+    }
+
+    /**
+     * Refuses a count word read at an offset that heads no object (see {@link #checkedCount}).
+     *
+     * @param objectOffset a 16-aligned offset of the heap with a whole header inside the mapping
+     * @param count        the count word read there
+     * @param operation    what was attempted, for the message
+     * @throws ReferenceCountException if no object starts at the offset
+     * @throws StoreClosedException    if the store was closed
+     */
+    public void checkHeadsObject(long objectOffset, long count, String operation) {
+        boolean heads = count > 0 ? starts == null || starts.isStart(objectOffset)
+                : count == 0 ? containing(objectOffset) < 0 : isImmortalCount(count);
+        if (!heads) {
+            checkOpen();
+            throw notABlockStart(objectOffset, count, operation);
+        }
     }
 
     /**
@@ -318,13 +408,67 @@ public final class RefCounts {
         if (isNotAnObject(objectOffset)) {
             return notAnObject(objectOffset, count);
         }
-        return new ReferenceCountException(file, objectOffset, typeId(objectOffset), count, misuse);
+        if (count < 0 || containing(objectOffset) >= 0) { // negative but not immortal, or a zero inside a live object
+            return notABlockStart(objectOffset, count, misuse.substring(0, misuse.indexOf(' ') < 0 ? misuse.length() : misuse.indexOf(' ')));
+        }
+        int typeId = typeId(objectOffset);
+        return new ReferenceCountException(file, objectOffset, typeId, count, misuse + " of type " + typeName(typeId));
     }
 
-    /** Why a positive count may not change ({@link #refusesChange}): the store was closed, the offset cannot head an object, or the store is read-only. */
+    /**
+     * Why a positive count may not change ({@link #refusesChange}): the store was closed, the
+     * offset cannot head an object, the store is read-only, or no live block starts there.
+     */
     private RuntimeException cannotChange(long objectOffset, long count) {
         checkOpen();
-        return isNotAnObject(objectOffset) ? notAnObject(objectOffset, count) : readOnly(objectOffset, count);
+        if (isNotAnObject(objectOffset)) {
+            return notAnObject(objectOffset, count);
+        }
+        return starts == null ? readOnly(objectOffset, count) : notABlockStart(objectOffset, count, "change the count");
+    }
+
+    /**
+     * The live block of this process's allocator whose bytes (past its count word) hold the
+     * offset, or -1 if there is none or there is no index (read-only).
+     */
+    private long containing(long objectOffset) {
+        if (starts == null) {
+            return -1;
+        }
+        long start = starts.startAtOrBelow(objectOffset - StoreFormat.OBJECT_ALIGNMENT, StoreFormat.HEAP_START_OFFSET);
+        if (start < 0 || start > heap.byteSize() - ObjectHeaderDescriptor.LENGTH) {
+            return -1;
+        }
+        long meta = (long) META.get(heap, start + ObjectHeaderDescriptor.META_OFFSET);
+        return objectOffset - start < ObjectHeaderDescriptor.blockBytes(meta) ? start : -1;
+    }
+
+    /** An offset that heads no object: say what the word there is, and which live object holds it, if one does. */
+    private ReferenceCountException notABlockStart(long objectOffset, long count, String operation) {
+        long holder = containing(objectOffset);
+        String where;
+        if (holder >= 0) {
+            long meta = (long) META.get(heap, holder + ObjectHeaderDescriptor.META_OFFSET);
+            int typeId = ObjectHeaderDescriptor.typeId(meta);
+            where = "it is " + (objectOffset - holder) + " bytes inside the live object at 0x" + Long.toHexString(holder)
+                    + " of type " + typeName(typeId) + " (type id " + typeId + ", " + ObjectHeaderDescriptor.payloadBytes(meta)
+                    + " payload bytes), whose payload word reads as a count";
+        } else if (count > 0) {
+            where = "no live object of this process's allocator starts there (a word inside an object, or a damaged reference)";
+        } else {
+            where = "the word there, 0x" + Long.toHexString(count) + ", is negative but not the immortal count a freeze"
+                    + " writes (a word inside an object, or a damaged reference)";
+        }
+        return new ReferenceCountException(file, objectOffset, TypeIds.INVALID, count, operation + ": not an object: offset 0x"
+                + Long.toHexString(objectOffset) + " heads no object; " + where + "; nothing was written");
+    }
+
+    private String typeName(int typeId) {
+        try {
+            return "'" + typeNames.apply(typeId) + "'";
+        } catch (RuntimeException e) { // a damaged header: the id alone
+            return "id " + typeId;
+        }
     }
 
     /** Throws if the store was closed: its arena is, and the mapping is zero pages now. */

@@ -131,9 +131,12 @@ final class ObjectSpace {
         try {
             count = memory.get(StoreFormat.LONG, objectOffset);
             typeId = typeIdAt(objectOffset);
+        } catch (IllegalStateException e) { // the store was closed: its arena refuses
+            throw store.closed(e);
         } catch (InternalError e) { // the file was truncated under the mapping
             throw store.truncated(e, objectOffset);
         }
+        store.checkHeadsObject(objectOffset, count, operation);
         if (count == ObjectHeaderDescriptor.FREE_COUNT) {
             throw new ReferenceCountException(file, objectOffset, typeId, count, operation + " of a free object (use after free)");
         }

@@ -3,6 +3,7 @@ package dev.permafrost.store;
 import static dev.permafrost.layout.StoreFormat.LONG;
 
 import dev.permafrost.alloc.Allocator;
+import dev.permafrost.alloc.BlockStarts;
 import dev.permafrost.error.PermafrostException;
 import dev.permafrost.error.ReferenceCountException;
 import dev.permafrost.error.StoreClosedException;
@@ -17,6 +18,7 @@ import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.HeapWalker;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.RootTableDescriptor;
 import dev.permafrost.layout.SizeClasses;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.layout.StoreHeaders;
@@ -27,7 +29,11 @@ import dev.permafrost.memory.ProcessMemory;
 import dev.permafrost.refcount.RefCounts;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A store: objects in a memory-mapped file, each with a reference count in its header, which
@@ -73,6 +79,10 @@ public final class Store implements AutoCloseable {
     private final long countBase;
     private final long countLimit;
     private final Types types;
+    /** Where this process's live mortal blocks start; {@code null} in a read-only store. */
+    private final BlockStarts starts;
+    /** The leak tracer's records; {@code null} unless {@link LeakTracer#ENABLED}. */
+    private final LeakTracer leaks = LeakTracer.ENABLED ? new LeakTracer() : null;
     private volatile Allocator allocator;
     private volatile State state;
     private volatile OpenMode mode;
@@ -83,17 +93,23 @@ public final class Store implements AutoCloseable {
         this.file = file;
         this.memory = file.memory();
         this.mode = mode;
-        this.refCounts = new RefCounts(memory, file.path(), file); // the file keeps the mapping's address range
+        CommitSlot committed = file.committed();
+        this.starts = memory.isReadOnly() ? null : BlockStarts.map(memory.byteSize(), file.path());
+        if (starts != null && !committed.isFrozen()) { // the heap's live blocks, which the mortal path accepts
+            starts.addLiveBlocks(memory, StoreFormat.HEAP_START_OFFSET, committed.bumpOffset(), file.path());
+        }
+        // the file keeps the mapping's address range
+        this.refCounts = new RefCounts(memory, file.path(), file, starts, this::typeNameForMessages);
         this.countBase = refCounts.base();
         this.countLimit = refCounts.countLimit();
-        CommitSlot committed = file.committed();
         this.frozenCommit = committed.isFrozen() ? committed : null;
         this.state = committed.isFrozen() ? State.FROZEN : State.OPEN;
         this.allocator = switch (mode) {
-            case OWNER -> new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), file::reserve, true);
+            case OWNER -> new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), file::reserve, starts, true);
             case COPY_ON_WRITE -> committed.isFrozen()
                     ? emptyAllocator(committed.frozenBoundaryOffset())
-                    : new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), Allocator.SpaceReserver.NONE);
+                    : new Allocator(memory, file.path(), snapshotOf(committed), file.mappedBytes(), Allocator.SpaceReserver.NONE,
+                            starts);
             case READ_ONLY -> null;
         };
         // last: the type and root tables are read here, once; freeing asks the types what an object references
@@ -259,20 +275,48 @@ public final class Store implements AutoCloseable {
         if (mode == OpenMode.READ_ONLY) {
             throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET, "cannot allocate in a store opened read-only");
         }
-        return allocator.allocate(typeId, payloadBytes); // published with count 1 before a freeze can look
+        long object = allocator.allocate(typeId, payloadBytes); // published with count 1 before a freeze can look
+        if (LeakTracer.ENABLED && !isStoreTable(typeId)) {
+            leaks.allocated(object);
+        }
+        return object;
+    }
+
+    /** The kinds only the store itself holds (its tables): never leaked by a program, never traced. */
+    private static boolean isStoreTable(int typeId) {
+        return typeId == TypeIds.TYPE_TABLE || typeId == TypeIds.TYPE_DESCRIPTOR || typeId == TypeIds.ROOT_TABLE;
+    }
+
+    /** A type's name for the protocol's messages; the type table may not be read yet (during construction). */
+    private String typeNameForMessages(int typeId) {
+        Types known = types;
+        return known != null ? known.typeName(typeId) : TypeIds.builtinName(typeId);
     }
 
     /**
      * Takes a reference. On an immortal object this writes nothing.
      *
      * @param objectOffset a live object
-     * @throws ReferenceCountException if the object is free
+     * @throws ReferenceCountException if the object is free, or no object starts at the offset
+     *                                 (a word inside an object that reads as a count: see
+     *                                 {@code docs/guide.md}, "Misuse"); nothing is written
+     * @throws StoreClosedException    if the store is closed
      */
     public void retain(long objectOffset) {
         try {
             RefCounts.retain(countBase, countLimit, objectOffset, refCounts);
         } catch (InternalError e) { // the file was truncated under the mapping
             throw truncated(e, objectOffset);
+        }
+        if (LeakTracer.ENABLED) {
+            traceRetain(objectOffset, "retain");
+        }
+    }
+
+    /** The leak tracer records a reference just taken, if the object is mortal. */
+    private void traceRetain(long objectOffset, String operation) {
+        if (refCounts.count(objectOffset) > 0) {
+            leaks.retained(objectOffset, operation);
         }
     }
 
@@ -282,13 +326,20 @@ public final class Store implements AutoCloseable {
      *
      * @param objectOffset an object
      * @return whether a reference was taken
+     * @throws ReferenceCountException if no object starts at the offset; nothing is written
+     * @throws StoreClosedException    if the store is closed
      */
     public boolean tryRetain(long objectOffset) {
+        boolean taken;
         try {
-            return RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
+            taken = RefCounts.tryRetain(countBase, countLimit, objectOffset, refCounts);
         } catch (InternalError e) {
             throw truncated(e, objectOffset);
         }
+        if (LeakTracer.ENABLED && taken) {
+            traceRetain(objectOffset, "tryRetain");
+        }
+        return taken;
     }
 
     /**
@@ -297,7 +348,9 @@ public final class Store implements AutoCloseable {
      * writes nothing.
      *
      * @param objectOffset a live object
-     * @throws ReferenceCountException if the object is already free (double release)
+     * @throws ReferenceCountException if the object is already free (double release), or no
+     *                                 object starts at the offset; nothing is written or freed
+     * @throws StoreClosedException    if the store is closed
      */
     public void release(long objectOffset) {
         try {
@@ -378,12 +431,16 @@ public final class Store implements AutoCloseable {
      *
      * @param objectOffset an object
      * @return its reference-count word: the count, 0 if free, negative if immortal
-     * @throws ReferenceCountException if the offset cannot head an object of this store
+     * @throws ReferenceCountException if the offset cannot head an object of this store: outside
+     *                                 the heap, not 16-aligned, a positive word where no live
+     *                                 block of this process starts (not in a read-only store),
+     *                                 a negative word that is not the immortal count, or a zero
+     *                                 word inside a live object
      */
     public long refCount(long objectOffset) {
         checkObjectOffset(objectOffset, "refCount");
         try {
-            return refCounts.count(objectOffset);
+            return refCounts.checkedCount(objectOffset, "refCount");
         } catch (IllegalStateException e) {
             throw closed(e);
         }
@@ -394,6 +451,7 @@ public final class Store implements AutoCloseable {
      *
      * @param objectOffset an object
      * @return whether it is immortal (frozen)
+     * @throws ReferenceCountException as {@link #refCount(long)}
      */
     public boolean isImmortal(long objectOffset) {
         return refCount(objectOffset) < 0;
@@ -521,6 +579,9 @@ public final class Store implements AutoCloseable {
             allocator = above;
             mode = OpenMode.COPY_ON_WRITE;
             state = State.FROZEN;
+            if (LeakTracer.ENABLED) {
+                leaks.clear(); // every live object is immortal now: none can leak
+            }
         });
     }
 
@@ -618,14 +679,86 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Lists the mortal objects this process still holds references to, with the stack of every
+     * reference taken to them: the leak tracer's report. The tracer is off unless the JVM runs
+     * with {@code -Dpermafrost.leakTracer=true}; on, it records the stack of each allocation,
+     * {@link #retain} and successful {@link #tryRetain} of a mortal object and forgets the
+     * object when it is freed ({@link #freeze} makes every object immortal: none is left). An
+     * object is listed when its count is higher than the references the store holds to it (from
+     * roots and the reference fields of live objects). {@link #close()} logs the same list.
+     *
+     * @return the leaked objects, in address order; empty if there is none
+     * @throws StoreStateException  if the tracer is off
+     * @throws StoreClosedException if the store is closed
+     */
+    public List<Leak> leakReport() {
+        checkUsable("report leaks");
+        if (!LeakTracer.ENABLED) {
+            throw new StoreStateException(file.path(), PermafrostException.NO_OFFSET,
+                    "the leak tracer is off: start the JVM with -Dpermafrost.leakTracer=true");
+        }
+        Map<Long, LeakTracer.Traced> traced = leaks.snapshot();
+        if (traced.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Long> heldByTheStore = new HashMap<>();
+        forEachObject((offset, typeId, payloadBytes, count) -> {
+            if (count > 0 && !isStoreTable(typeId)) {
+                types.forEachReference(offset, reference -> heldByTheStore.merge(reference, 1L, Long::sum));
+            }
+        });
+        long rootTable = types.rootTableOffset();
+        if (rootTable != 0) {
+            MemorySegment roots = memory.asSlice(rootTable + ObjectHeaderDescriptor.LENGTH, payloadBytes(rootTable));
+            for (int i = 0; i < RootTableDescriptor.count(roots); i++) {
+                heldByTheStore.merge(RootTableDescriptor.nameOffset(roots, i), 1L, Long::sum);
+                heldByTheStore.merge(RootTableDescriptor.objectOffset(roots, i), 1L, Long::sum);
+            }
+        }
+        List<Leak> leaked = new ArrayList<>();
+        traced.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            long offset = entry.getKey();
+            long count = refCounts.count(offset);
+            long outside = count - heldByTheStore.getOrDefault(offset, 0L);
+            if (count > 0 && outside > 0) {
+                int typeId = ObjectHeaderDescriptor.typeId(memory.get(LONG, offset + ObjectHeaderDescriptor.META_OFFSET));
+                leaked.add(new Leak(offset, typeId, types.typeName(typeId), count, outside, entry.getValue().traces(),
+                        entry.getValue().dropped()));
+            }
+        });
+        return List.copyOf(leaked);
+    }
+
+    /** With the leak tracer on: logs what {@link #leakReport} lists, as the store closes; never fails the close. */
+    private void logLeaks() {
+        System.Logger log = System.getLogger(Store.class.getName());
+        try {
+            List<Leak> leaked = leakReport();
+            if (!leaked.isEmpty()) {
+                log.log(System.Logger.Level.WARNING, file.path() + ": closed with " + leaked.size()
+                        + " mortal objects still retained (leak tracer):");
+                for (Leak leak : leaked) {
+                    log.log(System.Logger.Level.WARNING, file.path() + ": leaked " + leak);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, file.path() + ": the leak tracer's report failed", e);
+        }
+    }
+
+    /**
      * Closes the store. An owner commits first and marks the store cleanly closed. Unmaps the
-     * file and drops the lock. Idempotent.
+     * file and drops the lock. Idempotent. With the leak tracer on, logs every object still
+     * retained first ({@link #leakReport}).
      */
     @Override
     public void close() {
         State was = state;
         if (was == State.CLOSED) {
             return;
+        }
+        if (LeakTracer.ENABLED) {
+            logLeaks();
         }
         try {
             if (was == State.OPEN && mode == OpenMode.OWNER) {
@@ -684,6 +817,9 @@ public final class Store implements AutoCloseable {
             if (next >= frozenBoundaryOffset()) { // a block freed as a freeze made its region immutable stays a hole
                 allocator.free(next);
             }
+            if (LeakTracer.ENABLED) {
+                leaks.freed(next);
+            }
         }
     }
 
@@ -717,6 +853,7 @@ public final class Store implements AutoCloseable {
         checkObjectOffset(objectOffset, operation);
         try {
             long count = memory.get(LONG, objectOffset);
+            refCounts.checkHeadsObject(objectOffset, count, operation);
             long meta = memory.get(LONG, objectOffset + ObjectHeaderDescriptor.META_OFFSET);
             if (count == ObjectHeaderDescriptor.FREE_COUNT) {
                 throw new ReferenceCountException(file.path(), objectOffset, ObjectHeaderDescriptor.typeId(meta), count,
@@ -755,7 +892,12 @@ public final class Store implements AutoCloseable {
     private Allocator emptyAllocator(long boundary) {
         return new Allocator(memory, file.path(),
                 new Allocator.Snapshot(boundary, new long[SizeClasses.COUNT], 0, 0, 0, 0), file.mappedBytes(),
-                Allocator.SpaceReserver.NONE);
+                Allocator.SpaceReserver.NONE, starts);
+    }
+
+    /** For {@link ObjectSpace#checkLive}: refuses a count word read at an offset that heads no object. */
+    void checkHeadsObject(long objectOffset, long count, String operation) {
+        refCounts.checkHeadsObject(objectOffset, count, operation);
     }
 
     private static Allocator.Snapshot snapshotOf(CommitSlot slot) {

@@ -2,6 +2,7 @@ package dev.permafrost.refcount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.permafrost.alloc.BlockStarts;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.layout.StoreFormat;
 import java.lang.foreign.Arena;
@@ -21,7 +22,7 @@ class MakeImmortalTest {
     void aLiveCountBecomesImmortal() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment heap = heap(arena, 3);
-            assertThat(new RefCounts(heap, Path.of("t.pf"), arena).makeImmortal(OBJECT)).isTrue();
+            assertThat(new RefCounts(heap, Path.of("t.pf"), arena, BlockStarts.map(heap.byteSize(), Path.of("t.pf")), String::valueOf).makeImmortal(OBJECT)).isTrue();
             assertThat(heap.get(ValueLayout.JAVA_LONG, OBJECT)).isEqualTo(ObjectHeaderDescriptor.IMMORTAL_COUNT);
         }
     }
@@ -30,7 +31,7 @@ class MakeImmortalTest {
     void aCountThatReachedZeroStaysAFreeBlock() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment heap = heap(arena, 0);
-            assertThat(new RefCounts(heap, Path.of("t.pf"), arena).makeImmortal(OBJECT)).isFalse();
+            assertThat(new RefCounts(heap, Path.of("t.pf"), arena, BlockStarts.map(heap.byteSize(), Path.of("t.pf")), String::valueOf).makeImmortal(OBJECT)).isFalse();
             assertThat(heap.get(ValueLayout.JAVA_LONG, OBJECT)).isZero();
         }
     }
@@ -39,7 +40,7 @@ class MakeImmortalTest {
     void anImmortalCountIsLeftAlone() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment heap = heap(arena, ObjectHeaderDescriptor.IMMORTAL_COUNT - 1); // a racing step not yet undone
-            assertThat(new RefCounts(heap, Path.of("t.pf"), arena).makeImmortal(OBJECT)).isTrue();
+            assertThat(new RefCounts(heap, Path.of("t.pf"), arena, BlockStarts.map(heap.byteSize(), Path.of("t.pf")), String::valueOf).makeImmortal(OBJECT)).isTrue();
             assertThat(heap.get(ValueLayout.JAVA_LONG, OBJECT)).isEqualTo(ObjectHeaderDescriptor.IMMORTAL_COUNT - 1);
         }
     }

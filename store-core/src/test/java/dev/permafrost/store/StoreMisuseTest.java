@@ -221,6 +221,138 @@ class StoreMisuseTest {
         }
     }
 
+    record Pair(long left, long right) {
+    }
+
+    @Test
+    void releaseOfAnInteriorWordThatLooksLikeACountThrowsAndFreesNothing() {
+        Path path = dir.resolve("s.pf");
+        long x;
+        long after;
+        try (Store store = Store.create(path, CAPACITY_BYTES)) {
+            x = store.allocate(96);
+            after = store.allocate(32);
+            MemorySegment payload = store.payload(x);
+            // x + 16 looks like a block header: count 1, and a meta word of a raw 32-byte object
+            payload.set(ValueLayout.JAVA_LONG, 0, 1L);
+            payload.set(ValueLayout.JAVA_LONG, 8, ObjectHeaderDescriptor.meta(dev.permafrost.layout.TypeIds.RAW, 32));
+            StoreStats before = store.stats();
+            long fake = x + ObjectHeaderDescriptor.LENGTH;
+            for (ThrowingCallable misuse : new ThrowingCallable[] {() -> store.release(fake), () -> store.retain(fake),
+                    () -> store.tryRetain(fake), () -> store.refCount(fake), () -> store.isImmortal(fake),
+                    () -> store.payload(fake), () -> store.typeId(fake)}) {
+                ReferenceCountException e = assertThrows(ReferenceCountException.class, path, fake, misuse);
+                assertThat(e.getMessage()).contains("not an object").contains("inside the live object at 0x" + Long.toHexString(x))
+                        .contains("'raw'");
+            }
+            assertThat(payload.get(ValueLayout.JAVA_LONG, 0)).as("the payload word is not decremented").isEqualTo(1L);
+            assertThat(store.stats()).isEqualTo(before);
+            store.commit(); // a block freed would be reusable now
+            long next = store.allocate(16);
+            long end = x + dev.permafrost.layout.SizeClasses.blockBytes(96);
+            assertThat(next < x || next >= end).as("the next allocation, 0x%x, is not inside the live object", next).isTrue();
+            assertThat(store.refCount(x)).isEqualTo(1);
+            store.release(next);
+        }
+        try (Store store = Store.open(path, OpenMode.OWNER)) { // the heap walks clean: no fake block, no negative stats
+            java.util.List<Long> objects = new java.util.ArrayList<>();
+            store.forEachObject((offset, typeId, payloadBytes, count) -> objects.add(offset));
+            assertThat(objects).containsExactly(x, after);
+            assertThat(store.stats().liveObjects()).isEqualTo(2);
+            assertThat(store.stats().freeBytes()).isNotNegative();
+            assertThat(store.payload(x).get(ValueLayout.JAVA_LONG, 0)).isEqualTo(1L);
+            // the index of block starts is rebuilt at open: the fake block is still refused, the real ones work
+            assertThrows(ReferenceCountException.class, path, x + 16, () -> store.release(x + 16));
+            store.retain(x);
+            store.release(x);
+            store.release(after);
+            assertThat(store.refCount(after)).isZero();
+        }
+    }
+
+    @Test
+    void anInteriorNegativeWordIsNotReportedImmortalAndItsRetainWritesNothing() {
+        Path path = dir.resolve("s.pf");
+        try (Store store = Store.create(path, CAPACITY_BYTES)) {
+            long x = store.allocate(64);
+            store.payload(x).set(ValueLayout.JAVA_LONG, 16, -5L);
+            store.payload(x).set(ValueLayout.JAVA_DOUBLE, 32, -1.5);
+            for (long inner : new long[] {x + 32, x + 48}) {
+                long word = store.payload(x).get(ValueLayout.JAVA_LONG, inner - x - ObjectHeaderDescriptor.LENGTH);
+                // the hot path tests the sign only: a retain or release of it writes nothing (asserted below)
+                store.retain(inner);
+                store.release(inner);
+                for (ThrowingCallable misuse : new ThrowingCallable[] {() -> store.tryRetain(inner), () -> store.isImmortal(inner),
+                        () -> store.refCount(inner), () -> store.payload(inner)}) {
+                    ReferenceCountException e = assertThrows(ReferenceCountException.class, path, inner, misuse);
+                    assertThat(e.getMessage()).contains("not an object").contains("0x" + Long.toHexString(x));
+                    assertThat(e.countFound()).isEqualTo(word);
+                }
+                assertThat(store.payload(x).get(ValueLayout.JAVA_LONG, inner - x - ObjectHeaderDescriptor.LENGTH)).isEqualTo(word);
+            }
+        }
+    }
+
+    @Test
+    void aWorkerRefusesInteriorWordsOfFrozenObjectsAndCopiesNoPage() {
+        Path path = dir.resolve("s.pf");
+        long x;
+        try (Store store = Store.create(path, CAPACITY_BYTES)) {
+            x = store.allocate(64);
+            store.payload(x).set(ValueLayout.JAVA_LONG, 0, 3L); // x + 16: a positive word
+            store.payload(x).set(ValueLayout.JAVA_LONG, 16, -1L); // x + 32: a negative one
+            store.payload(x).set(ValueLayout.JAVA_LONG, 32, ObjectHeaderDescriptor.IMMORTAL_COUNT); // x + 48: the immortal value itself
+            store.freeze();
+        }
+        try (Store worker = Store.open(path, OpenMode.COPY_ON_WRITE)) {
+            assertThat(worker.isImmortal(x)).isTrue();
+            for (ThrowingCallable misuse : new ThrowingCallable[] {() -> worker.retain(x + 16), () -> worker.release(x + 16),
+                    () -> worker.tryRetain(x + 16), () -> worker.refCount(x + 16), () -> worker.tryRetain(x + 32),
+                    () -> worker.isImmortal(x + 32)}) {
+                assertThat(catchThrowable(misuse)).isInstanceOf(ReferenceCountException.class).hasMessageContaining("not an object");
+            }
+            worker.retain(x + 32); // negative: the immortal path, which writes nothing
+            worker.release(x + 32);
+            // the documented limit: a word equal to the immortal count is indistinguishable from a header, and writes nothing
+            worker.retain(x + 48);
+            worker.release(x + 48);
+            assertThat(worker.payload(x).get(ValueLayout.JAVA_LONG, 0)).isEqualTo(3L);
+            assertThat(worker.payload(x).get(ValueLayout.JAVA_LONG, 16)).isEqualTo(-1L);
+            assertThat(worker.pageMap(worker.frozenBoundaryOffset()).copiedBytes()).as("no frozen page was copied").isZero();
+        }
+    }
+
+    @Test
+    void doubleReleaseAndUseAfterFreeOfATypedObjectNameItsOffsetAndType() {
+        Path path = dir.resolve("s.pf");
+        try (Store store = Store.create(path, CAPACITY_BYTES)) {
+            RecordType<Pair> pairs = store.types().register(Pair.class);
+            Ref<Pair> pair = pairs.write(new Pair(1, 2));
+            store.release(pair);
+            for (ThrowingCallable misuse : new ThrowingCallable[] {() -> store.release(pair), () -> store.retain(pair)}) {
+                ReferenceCountException e = assertThrows(ReferenceCountException.class, path, pair.offset(), misuse);
+                assertThat(e.getMessage()).contains(Pair.class.getName()).containsAnyOf("double release", "use after free");
+                assertThat(e.typeId()).isEqualTo(pairs.typeId());
+            }
+            assertThat(catchThrowable(() -> pairs.read(pair))).isInstanceOf(ReferenceCountException.class)
+                    .hasMessageContaining("use after free");
+            assertThat(store.tryRetain(pair)).isFalse();
+        }
+    }
+
+    @Test
+    void retainOfAnObjectOfAClosedStoreThrowsStoreClosedNamingTheFile() {
+        Path path = dir.resolve("s.pf");
+        Store store = Store.create(path, CAPACITY_BYTES);
+        RecordType<Pair> pairs = store.types().register(Pair.class);
+        Ref<Pair> pair = pairs.write(new Pair(3, 4));
+        store.close();
+        for (ThrowingCallable misuse : new ThrowingCallable[] {() -> store.retain(pair), () -> store.release(pair),
+                () -> store.tryRetain(pair), () -> pairs.read(pair), store::leakReport}) {
+            assertThat(catchThrowable(misuse)).isExactlyInstanceOf(StoreClosedException.class).hasMessageContaining(path.toString());
+        }
+    }
+
     /** The word at an offset of the file, read past the store (an owner's mapping is shared: the file has it). */
     private static long rawWord(Path path, long offset) {
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path)) {

@@ -3,6 +3,7 @@ package dev.permafrost.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.permafrost.error.StoreClosedException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,7 @@ class TypedReadsOfAClosedStoreTest {
             reader.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(reader.isAlive()).isFalse();
             assertThat(ending.get()).as("round " + round + " after " + decoded.get() + " records").isNotInstanceOf(AssertionError.class)
-                    .isInstanceOf(IllegalStateException.class);
+                    .isInstanceOfAny(IllegalStateException.class, StoreClosedException.class); // the arena's, or the store's check
         }
     }
 
@@ -73,6 +74,7 @@ class TypedReadsOfAClosedStoreTest {
         var row = rows.write(ROW);
         assertThat(rows.read(row)).usingRecursiveComparison().isEqualTo(ROW);
         store.close();
-        assertThat(catchThrowable(() -> rows.read(row))).isInstanceOf(IllegalStateException.class);
+        assertThat(catchThrowable(() -> rows.read(row))).isExactlyInstanceOf(StoreClosedException.class)
+                .hasMessageContaining(path.toString());
     }
 }

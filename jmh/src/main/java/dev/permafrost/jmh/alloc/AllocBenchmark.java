@@ -1,6 +1,8 @@
 package dev.permafrost.jmh.alloc;
 
 import dev.permafrost.jmh.Compared;
+import dev.permafrost.jmh.Report;
+import dev.permafrost.jmh.ThreadCpu;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
 import dev.permafrost.store.StoreStats;
@@ -152,12 +154,13 @@ public class AllocBenchmark {
      * Run: {@code scripts/bench 'AllocBenchmark.permafrostAllocateRelease$'}.
      *
      * @param frozen the store
+     * @param cpu    this thread's CPU time, for {@link Report}
      * @return the object's offset, before it was freed
      */
     @Benchmark
     @Fork(jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx256m"})
     @Compared(operation = OPERATION, subject = Compared.PERMAFROST)
-    public long permafrostAllocateRelease(FrozenStore frozen) {
+    public long permafrostAllocateRelease(FrozenStore frozen, ThreadCpu cpu) {
         long offset = frozen.store.allocate(sizeBytes);
         frozen.store.release(offset);
         return offset;
@@ -167,11 +170,12 @@ public class AllocBenchmark {
      * A confined arena, one allocation, close.
      * Run: {@code scripts/bench 'AllocBenchmark.arenaConfinedAllocateClose$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the segment's address, before it was freed
      */
     @Benchmark
     @Compared(operation = OPERATION, subject = "Arena.ofConfined")
-    public long arenaConfinedAllocateClose() {
+    public long arenaConfinedAllocateClose(ThreadCpu cpu) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate(sizeBytes);
             return segment.address();
@@ -182,11 +186,12 @@ public class AllocBenchmark {
      * A shared arena, one allocation, close.
      * Run: {@code scripts/bench 'AllocBenchmark.arenaSharedAllocateClose$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the segment's address, before it was freed
      */
     @Benchmark
     @Compared(operation = OPERATION, subject = "Arena.ofShared")
-    public long arenaSharedAllocateClose() {
+    public long arenaSharedAllocateClose(ThreadCpu cpu) {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment segment = arena.allocate(sizeBytes);
             return segment.address();
@@ -197,11 +202,12 @@ public class AllocBenchmark {
      * {@link ByteBuffer#allocateDirect}; the garbage collector and the buffer's cleaner free it.
      * Run: {@code scripts/bench 'AllocBenchmark.byteBufferAllocateDirect$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return the buffer
      */
     @Benchmark
     @Compared(operation = OPERATION, subject = "ByteBuffer.allocateDirect")
-    public ByteBuffer byteBufferAllocateDirect() {
+    public ByteBuffer byteBufferAllocateDirect(ThreadCpu cpu) {
         return ByteBuffer.allocateDirect(sizeBytes);
     }
 
@@ -210,11 +216,12 @@ public class AllocBenchmark {
      * a JMH thread has no per-thread cache, so both go to a pool arena.
      * Run: {@code scripts/bench 'AllocBenchmark.nettyPooledDirectBufferRelease$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return whether the release freed the buffer (always)
      */
     @Benchmark
     @Compared(operation = OPERATION, subject = "Netty PooledByteBufAllocator")
-    public boolean nettyPooledDirectBufferRelease() {
+    public boolean nettyPooledDirectBufferRelease(ThreadCpu cpu) {
         ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(sizeBytes);
         return buffer.release();
     }
@@ -224,12 +231,13 @@ public class AllocBenchmark {
      * ({@code -Dio.netty.allocator.useCacheForAllThreads=true}), as Netty's event-loop threads have.
      * Run: {@code scripts/bench 'AllocBenchmark.nettyPooledThreadCacheDirectBufferRelease$'}.
      *
+     * @param cpu this thread's CPU time, for {@link Report}
      * @return whether the release freed the buffer (always)
      */
     @Benchmark
     @Fork(jvmArgsAppend = {"-Xmx256m", "-Dio.netty.allocator.useCacheForAllThreads=true"})
     @Compared(operation = OPERATION, subject = "Netty PooledByteBufAllocator, thread cache")
-    public boolean nettyPooledThreadCacheDirectBufferRelease() {
+    public boolean nettyPooledThreadCacheDirectBufferRelease(ThreadCpu cpu) {
         ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(sizeBytes);
         return buffer.release();
     }

@@ -1,6 +1,8 @@
 package dev.permafrost.jmh.objects;
 
 import dev.permafrost.jmh.Compared;
+import dev.permafrost.jmh.Report;
+import dev.permafrost.jmh.ThreadCpu;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.store.Store;
 import dev.permafrost.store.IntField;
@@ -154,83 +156,138 @@ public class TypedObjectBenchmark {
         Files.deleteIfExists(dir);
     }
 
-    /** {@return the stored row decoded to a heap record by its generated decoder} */
+    /**
+     * Returns the stored row decoded to a heap record by its generated decoder.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return the stored row decoded to a heap record by its generated decoder
+     */
     @Benchmark
     @Compared(operation = "decode a record, ASCII strings", subject = Compared.PERMAFROST)
-    public Row decodeStoredRecord() {
+    public Row decodeStoredRecord(ThreadCpu cpu) {
         return rows.read(row);
     }
 
-    /** {@return the same row decoded from a heap ByteBuffer by a hand-written codec} */
+    /**
+     * Returns the same row decoded from a heap ByteBuffer by a hand-written codec.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return the same row decoded from a heap ByteBuffer by a hand-written codec
+     */
     @Benchmark
     @Compared(operation = "decode a record, ASCII strings", subject = HAND_WRITTEN)
-    public Row decodeHeapByteBufferHandWritten() {
+    public Row decodeHeapByteBufferHandWritten(ThreadCpu cpu) {
         return decodeByHand(heapBuffer);
     }
 
-    /** {@return a stored row with non-ASCII strings, decoded by its generated decoder} */
+    /**
+     * Returns a stored row with non-ASCII strings, decoded by its generated decoder.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return a stored row with non-ASCII strings, decoded by its generated decoder
+     */
     @Benchmark
     @Compared(operation = "decode a record, non-ASCII strings", subject = Compared.PERMAFROST)
-    public Row decodeStoredRecordNonAscii() {
+    public Row decodeStoredRecordNonAscii(ThreadCpu cpu) {
         return rows.read(nonAsciiRow);
     }
 
-    /** {@return the same non-ASCII row decoded from a heap ByteBuffer by the hand-written codec} */
+    /**
+     * Returns the same non-ASCII row decoded from a heap ByteBuffer by the hand-written codec.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return the same non-ASCII row decoded from a heap ByteBuffer by the hand-written codec
+     */
     @Benchmark
     @Compared(operation = "decode a record, non-ASCII strings", subject = HAND_WRITTEN)
-    public Row decodeHeapByteBufferHandWrittenNonAscii() {
+    public Row decodeHeapByteBufferHandWrittenNonAscii(ThreadCpu cpu) {
         return decodeByHand(nonAsciiHeapBuffer);
     }
 
-    /** {@return one int field through the zero-copy accessor} */
+    /**
+     * Returns one int field through the zero-copy accessor.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return one int field through the zero-copy accessor
+     */
     @Benchmark
     @Compared(operation = "read one int field", subject = Compared.PERMAFROST)
-    public int readIntFieldAccessor() {
+    public int readIntFieldAccessor(ThreadCpu cpu) {
         return year.get(row);
     }
 
-    /** {@return the same int read plainly from the object's payload segment} */
+    /**
+     * Returns the same int read plainly from the object's payload segment.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return the same int read plainly from the object's payload segment
+     */
     @Benchmark
     @Compared(operation = "read one int field", subject = "plain MemorySegment read")
-    public int readIntPlainSegment() {
+    public int readIntPlainSegment(ThreadCpu cpu) {
         return rowPayload.get(StoreFormat.INT, yearPayloadOffset);
     }
 
-    /** {@return whether the author field equals a Java string, compared in place} */
+    /**
+     * Returns whether the author field equals a Java string, compared in place.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether the author field equals a Java string, compared in place
+     */
     @Benchmark
     @Compared(operation = "compare a string field with a String, in place", subject = Compared.PERMAFROST)
-    public boolean compareStringFieldInPlace() {
+    public boolean compareStringFieldInPlace(ThreadCpu cpu) {
         return author.contentEquals(row, AUTHOR);
     }
 
-    /** {@return whether the author field equals a Java string, decoded first} */
+    /**
+     * Returns whether the author field equals a Java string, decoded first.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether the author field equals a Java string, decoded first
+     */
     @Benchmark
     @Compared(operation = "compare a string field with a String, decoded first", subject = Compared.PERMAFROST)
-    public boolean compareStringAfterDecode() {
+    public boolean compareStringAfterDecode(ThreadCpu cpu) {
         return AUTHOR.equals(author.get(row));
     }
 
-    /** {@return the same int read from the codec's heap buffer, at the place the codec puts it} */
+    /**
+     * Returns the same int read from the codec's heap buffer, at the place the codec puts it.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return the same int read from the codec's heap buffer, at the place the codec puts it
+     */
     @Benchmark
     @Compared(operation = "read one int field", subject = HAND_WRITTEN)
-    public int readIntHeapByteBufferHandWritten() {
+    public int readIntHeapByteBufferHandWritten(ThreadCpu cpu) {
         return heapBuffer.getInt(YEAR_AT);
     }
 
-    /** {@return whether the codec's author bytes equal a Java string's UTF-8 bytes, compared in place} */
+    /**
+     * Returns whether the codec's author bytes equal a Java string's UTF-8 bytes, compared in place.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether the codec's author bytes equal a Java string's UTF-8 bytes, compared in place
+     */
     @Benchmark
     @Compared(operation = "compare a string field with a String, in place", subject = HAND_WRITTEN)
-    public boolean compareStringInPlaceHandWritten() {
+    public boolean compareStringInPlaceHandWritten(ThreadCpu cpu) {
         int authorAt = TITLE_AT + heapBuffer.getInt(TITLE_LENGTH_AT);
         int length = heapBuffer.getInt(authorAt);
         int from = heapBuffer.arrayOffset() + authorAt + Integer.BYTES;
         return Arrays.equals(heapBuffer.array(), from, from + length, authorUtf8, 0, authorUtf8.length);
     }
 
-    /** {@return whether the codec's author field equals a Java string, decoded first} */
+    /**
+     * Returns whether the codec's author field equals a Java string, decoded first.
+     *
+     * @param cpu this thread's CPU time, for {@link Report}
+     * @return whether the codec's author field equals a Java string, decoded first
+     */
     @Benchmark
     @Compared(operation = "compare a string field with a String, decoded first", subject = HAND_WRITTEN)
-    public boolean compareStringAfterDecodeHandWritten() {
+    public boolean compareStringAfterDecodeHandWritten(ThreadCpu cpu) {
         int authorAt = TITLE_AT + heapBuffer.getInt(TITLE_LENGTH_AT);
         int length = heapBuffer.getInt(authorAt);
         byte[] author = new byte[length];
@@ -242,12 +299,13 @@ public class TypedObjectBenchmark {
      * Writes the ASCII row into a frozen store's private memory, then releases it, which frees
      * it (and releases the row it references).
      *
-     * @param writable the owner store
+     * @param writable the store
+     * @param cpu      this thread's CPU time, for {@link Report}
      * @return the new object's offset, before it was freed
      */
     @Benchmark
     @Compared(operation = "write a record", subject = Compared.PERMAFROST)
-    public long writeRecord(Writable writable) {
+    public long writeRecord(Writable writable, ThreadCpu cpu) {
         Ref<Row> written = writable.rows.write(writable.row);
         writable.store.release(written);
         return written.offset();
@@ -256,12 +314,13 @@ public class TypedObjectBenchmark {
     /**
      * Encodes the same row into a new heap buffer with the hand-written codec.
      *
-     * @param writable the row written (its reference names the owner store's other row)
+     * @param writable the row written (its reference names the store's other row)
+     * @param cpu      this thread's CPU time, for {@link Report}
      * @return the buffer
      */
     @Benchmark
     @Compared(operation = "write a record", subject = HAND_WRITTEN)
-    public ByteBuffer writeHeapByteBufferHandWritten(Writable writable) {
+    public ByteBuffer writeHeapByteBufferHandWritten(Writable writable, ThreadCpu cpu) {
         return encodeByHand(writable.row);
     }
 

@@ -1,4 +1,4 @@
-package dev.permafrost.jmh;
+package dev.permafrost.jmh.refcount;
 
 import dev.permafrost.layout.ObjectHeaderDescriptor;
 import dev.permafrost.store.Store;

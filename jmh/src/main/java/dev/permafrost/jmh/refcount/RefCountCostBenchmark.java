@@ -1,6 +1,9 @@
-package dev.permafrost.jmh;
+package dev.permafrost.jmh.refcount;
 
 import dev.permafrost.alloc.BlockStarts;
+import dev.permafrost.jmh.Compared;
+import dev.permafrost.jmh.Report;
+import dev.permafrost.jmh.ThreadCpu;
 import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.refcount.RefCounts;
 import dev.permafrost.store.OpenMode;
@@ -51,7 +54,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * hop a store adds in front of its memory), and {@code RefCounts} called directly (the
  * protocol's own code, which reaches count words by address through a constant segment, no
  * store). The rows of {@link RefCountBenchmark} add the store itself (its fields, the argument checks
- * and the closed-store wrapper). Run: {@code scripts/bench 'RefCountCostBenchmark' -f 2 -wi 3 -i 4}.
+ * and the closed-store wrapper). On the results page these are two rows of their own
+ * ({@link RefCountOperations#IMMORTAL_COST}, {@link RefCountOperations#MORTAL_COST}), one column per
+ * ingredient. Run: {@code scripts/bench 'RefCountCostBenchmark' -f 2 -wi 3 -i 4}; it is part of the
+ * suite, {@code scripts/bench refcount}.
  *
  * <p>State: one {@code Scope.Benchmark} instance per fork. The segments cover the mapping of
  * a frozen store opened copy-on-write (immortal object) and of an unfrozen store open as its
@@ -151,6 +157,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.IMMORTAL_COST, subject = "read, global segment")
     public long headerReadGlobalSegment(ThreadCpu cpu) {
         return (long) WORD.get(frozenGlobal, immortalOffset);
     }
@@ -163,6 +170,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.IMMORTAL_COST, subject = "read, shared-arena segment")
     public long headerReadSharedSegment(ThreadCpu cpu) {
         return (long) WORD.get(frozenShared, immortalOffset);
     }
@@ -176,6 +184,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.IMMORTAL_COST, subject = "protocol, shared-arena segment")
     public boolean immortalProtocolSharedSegment(ThreadCpu cpu) {
         boolean retained = (long) WORD.get(frozenShared, immortalOffset) < 0;
         boolean released = (long) WORD.get(frozenShared, immortalOffset) < 0;
@@ -191,6 +200,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.MORTAL_COST, subject = "protocol on an AtomicLong")
     public long mortalProtocolAtomicLong(ThreadCpu cpu) {
         if (counter.getPlain() <= 0) {
             throw new IllegalStateException("immortal or free");
@@ -211,6 +221,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.MORTAL_COST, subject = "getAndAdd, shared-arena segment")
     public long atomicSharedSegment(ThreadCpu cpu) {
         WORD.getAndAdd(ownerShared, mortalOffset, 1L);
         return (long) WORD.getAndAdd(ownerShared, mortalOffset, -1L);
@@ -225,6 +236,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.MORTAL_COST, subject = "protocol, shared-arena segment")
     public long mortalProtocolSharedSegment(ThreadCpu cpu) {
         if ((long) WORD.get(ownerShared, mortalOffset) <= 0) {
             throw new IllegalStateException("immortal or free");
@@ -245,6 +257,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.IMMORTAL_COST, subject = "protocol, segment in a final field")
     public boolean immortalProtocolHeldSegment(ThreadCpu cpu) {
         boolean retained = (long) WORD.get(frozenHolder.memory(), immortalOffset) < 0;
         boolean released = (long) WORD.get(frozenHolder.memory(), immortalOffset) < 0;
@@ -260,6 +273,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.MORTAL_COST, subject = "protocol, segment in a final field")
     public long mortalProtocolHeldSegment(ThreadCpu cpu) {
         if ((long) WORD.get(ownerHolder.memory(), mortalOffset) <= 0) {
             throw new IllegalStateException("immortal or free");
@@ -281,6 +295,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.IMMORTAL_COST, subject = "RefCounts, no store")
     public boolean immortalRefCounts(ThreadCpu cpu) {
         RefCounts.retain(frozenCounts.base(), frozenCounts.countLimit(), immortalOffset, frozenCounts);
         return RefCounts.release(frozenCounts.base(), frozenCounts.countLimit(), immortalOffset, frozenCounts);
@@ -296,6 +311,7 @@ public class RefCountCostBenchmark {
      */
     @Benchmark
     @Threads(1)
+    @Compared(operation = RefCountOperations.MORTAL_COST, subject = "RefCounts, no store")
     public boolean mortalRefCounts(ThreadCpu cpu) {
         RefCounts.retain(ownerCounts.base(), ownerCounts.countLimit(), mortalOffset, ownerCounts);
         return RefCounts.release(ownerCounts.base(), ownerCounts.countLimit(), mortalOffset, ownerCounts);

@@ -35,6 +35,28 @@ public final class ChildJvm {
      *                               line; the message holds the end of its output
      */
     public static Map<String, String> run(List<String> jvmOptions, Class<?> mainClass, List<String> args, Duration timeout) {
+        List<String> lines = output(jvmOptions, mainClass, args, timeout);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith("RESULT ")) {
+                return parseResult(lines.get(i));
+            }
+        }
+        throw new IllegalStateException(describe(mainClass, args) + " reported no RESULT line; its output ends with:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+    }
+
+    /**
+     * Runs a child JVM to its end and returns everything it printed.
+     *
+     * @param jvmOptions its JVM options
+     * @param mainClass  the class whose {@code main} it runs
+     * @param args       the arguments of {@code main}
+     * @param timeout    how long it may take; it is killed after that
+     * @return the lines of its standard output and standard error, interleaved as written
+     * @throws IllegalStateException if it exits with a non-zero status or times out; the message holds
+     *                               the end of its output
+     */
+    public static List<String> output(List<String> jvmOptions, Class<?> mainClass, List<String> args, Duration timeout) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -54,18 +76,11 @@ public final class ChildJvm {
                 throw new IllegalStateException(describe(mainClass, args) + " did not finish within " + timeout
                         + "; its output ends with:\n" + tail(output));
             }
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(describe(mainClass, args) + " exited with status " + process.exitValue()
                         + "; its output ends with:\n" + tail(output));
             }
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (lines.get(i).startsWith("RESULT ")) {
-                    return parseResult(lines.get(i));
-                }
-            }
-            throw new IllegalStateException(describe(mainClass, args) + " reported no RESULT line; its output ends with:\n"
-                    + tail(output));
+            return Files.readAllLines(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + describe(mainClass, args), e);
         } catch (InterruptedException e) {

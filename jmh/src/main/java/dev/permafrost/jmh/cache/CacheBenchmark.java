@@ -1,10 +1,13 @@
-package dev.permafrost.jmh;
+package dev.permafrost.jmh.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.permafrost.cache.CacheEntry;
 import dev.permafrost.cache.Codecs;
 import dev.permafrost.cache.SharedCache;
+import dev.permafrost.jmh.Compared;
+import dev.permafrost.jmh.Report;
+import dev.permafrost.jmh.ThreadCpu;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -52,7 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (all 1,000,000 of them, with {@code maximumSize} 2,000,000).</li>
  *   <li>{@code caffeineGetIfPresentHit}, {@code caffeineGetIfPresentMiss}: Caffeine 3's
  *       {@code getIfPresent} ({@code maximumSize} 2,000,000), the baseline of issue 12's ratios.</li>
- *   <li>{@code concurrentHashMapGetHit}: {@code ConcurrentHashMap.get}.</li>
+ *   <li>{@code concurrentHashMapGetHit}, {@code concurrentHashMapGetMiss}: {@code ConcurrentHashMap.get}
+ *       of a present and of an absent key.</li>
  *   <li>{@code chronicleMapGetHit}: Chronicle Map's {@code get} (persisted to a file, sized for the
  *       entries), which copies the value into a new {@code byte[]}; its forks get the JVM flags
  *       Chronicle documents for JDK 17 and later.</li>
@@ -66,6 +70,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code caffeineGetIfPresentMiss}; {@code overlayGetEntryHit} at most 2×; {@code frozenGetEntryHit}
  * a third of {@code chronicleMapGetHit} and below {@code lmdbGetHit}; two threads of
  * {@code frozenGetEntryHit} at least 1.8× one thread's throughput. {@link Report} prints them.
+ *
+ * <p>Each method's {@link Compared} puts it in a row of the cache suite's table: {@value #HIT}
+ * (Permafrost's {@code frozenGetEntryHit} beside Caffeine's, {@code ConcurrentHashMap}'s, Chronicle
+ * Map's and lmdbjava's hits), {@value #MISS} (Permafrost, Caffeine, {@code ConcurrentHashMap}),
+ * {@value #HIT_HEAP_COPY} and {@value #OVERLAY_HIT} (Permafrost alone: their targets compare them
+ * with Caffeine's hit), each at one and at two threads. The memory each of them takes per entry is
+ * not a JMH score: {@link CacheSuite} measures it.
  *
  * <p>Run them (the command behind {@code docs/benchmarks.md}):
  * {@code scripts/bench CacheBenchmark -f 2 -wi 3 -i 4}; one of them:
@@ -84,6 +95,23 @@ import org.openjdk.jmh.annotations.Warmup;
 // the store calls mmap and friends through FFM and runs from the class path: no --add-opens
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx3g"})
 public class CacheBenchmark {
+    /** The operation of a present key looked up, one byte of its value read (Permafrost: a frozen entry through {@code getEntry}). */
+    static final String HIT = "hit";
+    /** The operation of a frozen hit through {@code getIfPresent}: a heap copy of the value. */
+    static final String HIT_HEAP_COPY = "hit, heap copy of the value";
+    /** The operation of an absent key looked up. */
+    static final String MISS = "miss";
+    /** The operation of a hit on an entry of this worker's overlay. */
+    static final String OVERLAY_HIT = "hit in the overlay";
+    /** Caffeine 3, the subject. */
+    static final String CAFFEINE = "Caffeine";
+    /** {@link ConcurrentHashMap}, the subject. */
+    static final String CONCURRENT_HASH_MAP = "ConcurrentHashMap";
+    /** Chronicle Map, the subject. */
+    static final String CHRONICLE_MAP = "Chronicle Map";
+    /** lmdbjava, the subject. */
+    static final String LMDBJAVA = "lmdbjava";
+
     /** Lookups per thread before the random order repeats: a power of two. */
     private static final int ORDER_LENGTH = 1 << 20;
 
@@ -403,6 +431,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(1)
     public byte frozenGetEntryHit(Frozen frozen, Keys keys, Order order, ThreadCpu cpu) {
@@ -419,6 +448,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(2)
     public byte frozenGetEntryHitTwoThreads(Frozen frozen, Keys keys, Order order, ThreadCpu cpu) {
@@ -435,6 +465,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT_HEAP_COPY, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(1)
     public byte frozenGetIfPresentHit(Frozen frozen, Keys keys, Order order, ThreadCpu cpu) {
@@ -451,6 +482,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT_HEAP_COPY, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(2)
     public byte frozenGetIfPresentHitTwoThreads(Frozen frozen, Keys keys, Order order, ThreadCpu cpu) {
@@ -467,6 +499,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return whether it found nothing (always)
      */
+    @Compared(operation = MISS, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(1)
     public boolean frozenGetEntryMiss(Frozen frozen, Keys keys, Order order, ThreadCpu cpu) {
@@ -483,6 +516,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return whether it found nothing (always)
      */
+    @Compared(operation = MISS, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(2)
     public boolean frozenGetEntryMissTwoThreads(Frozen frozen, Keys keys, Order order, ThreadCpu cpu) {
@@ -505,6 +539,7 @@ public class CacheBenchmark {
      * @param cpu     this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = OVERLAY_HIT, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(1)
     public byte overlayGetEntryHit(Overlay overlay, Keys keys, Order order, ThreadCpu cpu) {
@@ -521,6 +556,7 @@ public class CacheBenchmark {
      * @param cpu     this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = OVERLAY_HIT, subject = Compared.PERMAFROST)
     @Benchmark
     @Threads(2)
     public byte overlayGetEntryHitTwoThreads(Overlay overlay, Keys keys, Order order, ThreadCpu cpu) {
@@ -537,6 +573,7 @@ public class CacheBenchmark {
      * @param cpu      this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = CAFFEINE)
     @Benchmark
     @Threads(1)
     public byte caffeineGetIfPresentHit(CaffeineMap caffeine, Keys keys, Order order, ThreadCpu cpu) {
@@ -553,6 +590,7 @@ public class CacheBenchmark {
      * @param cpu      this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = CAFFEINE)
     @Benchmark
     @Threads(2)
     public byte caffeineGetIfPresentHitTwoThreads(CaffeineMap caffeine, Keys keys, Order order, ThreadCpu cpu) {
@@ -569,6 +607,7 @@ public class CacheBenchmark {
      * @param cpu      this thread's CPU time, for {@link Report}
      * @return whether it found nothing (always)
      */
+    @Compared(operation = MISS, subject = CAFFEINE)
     @Benchmark
     @Threads(1)
     public boolean caffeineGetIfPresentMiss(CaffeineMap caffeine, Keys keys, Order order, ThreadCpu cpu) {
@@ -585,6 +624,7 @@ public class CacheBenchmark {
      * @param cpu      this thread's CPU time, for {@link Report}
      * @return whether it found nothing (always)
      */
+    @Compared(operation = MISS, subject = CAFFEINE)
     @Benchmark
     @Threads(2)
     public boolean caffeineGetIfPresentMissTwoThreads(CaffeineMap caffeine, Keys keys, Order order, ThreadCpu cpu) {
@@ -601,6 +641,7 @@ public class CacheBenchmark {
      * @param cpu   this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = CONCURRENT_HASH_MAP)
     @Benchmark
     @Threads(1)
     public byte concurrentHashMapGetHit(HashMapBaseline map, Keys keys, Order order, ThreadCpu cpu) {
@@ -617,10 +658,45 @@ public class CacheBenchmark {
      * @param cpu   this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = CONCURRENT_HASH_MAP)
     @Benchmark
     @Threads(2)
     public byte concurrentHashMapGetHitTwoThreads(HashMapBaseline map, Keys keys, Order order, ThreadCpu cpu) {
         return map.map.get(keys.hits[order.next()])[0];
+    }
+
+    /**
+     * {@code ConcurrentHashMap.get} of an absent key. One thread.
+     * Run: {@code scripts/bench 'CacheBenchmark.concurrentHashMapGetMiss$'}.
+     *
+     * @param map   the map
+     * @param keys  the lookup keys
+     * @param order this thread's key order
+     * @param cpu   this thread's CPU time, for {@link Report}
+     * @return whether it found nothing (always)
+     */
+    @Compared(operation = MISS, subject = CONCURRENT_HASH_MAP)
+    @Benchmark
+    @Threads(1)
+    public boolean concurrentHashMapGetMiss(HashMapBaseline map, Keys keys, Order order, ThreadCpu cpu) {
+        return map.map.get(keys.misses[order.next()]) == null;
+    }
+
+    /**
+     * {@link #concurrentHashMapGetMiss} with two threads.
+     * Run: {@code scripts/bench 'CacheBenchmark.concurrentHashMapGetMissTwoThreads'}.
+     *
+     * @param map   the map
+     * @param keys  the lookup keys
+     * @param order this thread's key order
+     * @param cpu   this thread's CPU time, for {@link Report}
+     * @return whether it found nothing (always)
+     */
+    @Compared(operation = MISS, subject = CONCURRENT_HASH_MAP)
+    @Benchmark
+    @Threads(2)
+    public boolean concurrentHashMapGetMissTwoThreads(HashMapBaseline map, Keys keys, Order order, ThreadCpu cpu) {
+        return map.map.get(keys.misses[order.next()]) == null;
     }
 
     /**
@@ -633,6 +709,7 @@ public class CacheBenchmark {
      * @param cpu       this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = CHRONICLE_MAP)
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = {
@@ -658,6 +735,7 @@ public class CacheBenchmark {
      * @param cpu       this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = CHRONICLE_MAP)
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = {
@@ -695,6 +773,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = LMDBJAVA)
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = {"-Xmx3g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
@@ -714,6 +793,7 @@ public class CacheBenchmark {
      * @param cpu    this thread's CPU time, for {@link Report}
      * @return the byte read
      */
+    @Compared(operation = HIT, subject = LMDBJAVA)
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = {"-Xmx3g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",

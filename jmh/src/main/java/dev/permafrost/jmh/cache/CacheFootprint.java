@@ -1,4 +1,4 @@
-package dev.permafrost.jmh;
+package dev.permafrost.jmh.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -2,6 +2,7 @@ package dev.permafrost.jmh.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.permafrost.cache.CacheWriter;
 import dev.permafrost.cache.Codecs;
 import dev.permafrost.cache.SharedCache;
 import dev.permafrost.jmh.Compared;
@@ -65,6 +66,10 @@ public final class CacheSuite {
     static final String MEMORY_PER_ENTRY = "memory per entry";
     /** The operation of the memory a map takes per entry beyond the key's and value's bytes. */
     static final String MEMORY_BEYOND = "memory per entry beyond key and value";
+    /** The operation of building a frozen version: puts, table, freeze, fsync, publish. */
+    static final String BUILD_RATE = "entries built and published per second";
+    /** Builds timed per run of the suite, in one child JVM (the first warms the code up as much as the rest). */
+    private static final int BUILDS = 3;
     private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(15);
 
     /** A map measured: its name in results, its subject, its JVM flags. */
@@ -108,6 +113,13 @@ public final class CacheSuite {
      */
     public static void main(String[] args) {
         try {
+            if (args.length > 0 && args[0].equals("--build-child")) {
+                if (args.length != 3) {
+                    throw new IllegalArgumentException("usage: CacheSuite --build-child ENTRIES DIRECTORY");
+                }
+                System.out.println(ChildJvm.resultLine(buildRates(Integer.parseInt(args[1]), Path.of(args[2]))));
+                return;
+            }
             if (args.length > 0 && args[0].equals("--child")) {
                 if (args.length != 4) {
                     throw new IllegalArgumentException("usage: CacheSuite --child MAP ENTRIES DIRECTORY");
@@ -153,11 +165,51 @@ public final class CacheSuite {
                         List.of(perEntry - payloadBytes()), MEMORY_BEYOND, peer.subject));
                 CacheData.deleteTree(work.resolve(peer.id));
             }
+            Map<String, String> built = ChildJvm.run(List.of("--enable-native-access=ALL-UNNAMED",
+                    "-Xmx" + (256 + entries * 400L / 1_000_000) + "m"), CacheSuite.class,
+                    List.of("--build-child", Integer.toString(entries), work.resolve("build").toString()), CHILD_TIMEOUT);
+            List<Double> rates = new ArrayList<>();
+            for (String rate : built.get("entries_per_second").split(",")) {
+                rates.add(Double.parseDouble(rate));
+            }
+            System.err.printf(Locale.ROOT, "  build: %s entries/s%n", rates);
+            results.add(SuiteResult.singleShot(CacheSuite.class.getName() + ".permafrostBuildRate", params, "entries/s", rates,
+                    BUILD_RATE, Compared.PERMAFROST));
         } finally {
             CacheData.deleteTree(work);
         }
         System.err.printf(Locale.ROOT, "cache suite: done; load average %s%n", loadAverage());
         return results;
+    }
+
+    /**
+     * Builds and publishes a version of the entries {@link #BUILDS} times into fresh directories,
+     * keys and values made beforehand (what is timed is the writer: puts, table, freeze, fsync,
+     * rename), and returns the rates, comma-separated, as {@code entries_per_second}.
+     */
+    private static Map<String, Object> buildRates(int entries, Path directory) {
+        byte[][] values = CacheData.values(entries);
+        String[] keys = new String[entries];
+        for (int i = 0; i < entries; i++) {
+            keys[i] = CacheData.key(i);
+        }
+        StringBuilder rates = new StringBuilder();
+        for (int build = 0; build < BUILDS; build++) {
+            Path into = directory.resolve("build-" + build);
+            long start = System.nanoTime();
+            try (CacheWriter<String, byte[]> writer = SharedCache.writer(into, Codecs.string(), Codecs.bytes())) {
+                for (int i = 0; i < entries; i++) {
+                    writer.put(keys[i], values[i]);
+                }
+                writer.publish();
+            }
+            long nanos = System.nanoTime() - start;
+            rates.append(rates.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.0f", entries / (nanos / 1e9)));
+            CacheData.deleteTree(into);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("entries_per_second", rates.toString());
+        return result;
     }
 
     /** {@return the bytes of one entry's key and value} */

@@ -260,11 +260,11 @@ public final class Targets {
                     new Elsewhere("asserted by a test of the store's layout (store-core)"), Bound.AT_MOST, 64, "B"),
             // issue 4: worker fleets
             new Target(4, "fleet", "frozen: each worker copies 0 bytes of the store after touching every object",
-                    new Value(Selector.of("FleetSuite", "copiedBytesPerWorker").with("mode", "frozen").subject(PF), "B"),
-                    Bound.AT_MOST, 0, "B"),
+                    new Value(Selector.of("FleetSuite", "permafrostCopiedFrozen").subject(PF), "MiB"),
+                    Bound.AT_MOST, 0, "MiB"),
             new Target(4, "fleet", "mortal: each worker copies essentially every page it touched (shown for contrast)",
-                    new Value(Selector.of("FleetSuite", "copiedBytesPerWorker").with("mode", "mortal").subject(PF), "B"),
-                    Bound.NONE, Double.NaN, "B"),
+                    new Value(Selector.of("FleetSuite", "permafrostCopiedMortal").subject(PF), "MiB"),
+                    Bound.NONE, Double.NaN, "MiB"),
             new Target(4, null, "attach (open + first lookup) of a 1 GiB frozen store in a worker: under 50 ms",
                     new Elsewhere("scripts/demo --objects 12500000 --workers 1 --mode frozen --json (attach_ms); see History"),
                     Bound.BELOW, 50, "ms"),
@@ -291,13 +291,13 @@ public final class Targets {
                     new Ratio(FROZEN_HIT, Selector.of("CacheBenchmark", "frozenGetEntryHitTwoThreads"), 2),
                     Bound.AT_LEAST, 1.8, "×"),
             new Target(12, "cache", "memory: at most 16 bytes per frozen entry beyond the key and value bytes (file size)",
-                    new Value(Selector.of("CacheFootprint", "bytesPerEntryBeyondKeyAndValue").subject(PF), "B"),
+                    new Value(Selector.of("CacheSuite", "permafrostMemoryPerEntryBeyondKeyAndValue").with("entries", "1000000").subject(PF), "B"),
                     Bound.AT_MOST, 16, "B"),
             new Target(12, "cache", "building: at least 1,000,000 entries a second into a frozen version",
-                    new Value(Selector.of("CacheFootprint", "buildRate").subject(PF), "entries/s"),
+                    new Value(Selector.of("CacheSuite", "permafrostBuildRate").with("entries", "1000000").subject(PF), "entries/s"),
                     Bound.AT_LEAST, 1_000_000, "entries/s"),
             new Target(12, "startup", "a reader opens a 10,000,000-entry version and serves its first hit in under 50 ms",
-                    new Value(Selector.of("StartupSuite", "openAndFirstHit").with("entries", "10000000").subject(PF), "ms"),
+                    new Value(Selector.of("StartupSuite", "permafrostOpenAndFirstHit").with("entries", "10000000").subject(PF), "ms"),
                     Bound.BELOW, 50, "ms"),
             new Target(12, "trace", "hit ratio of the overlay: no cell more than 0.3 percentage points below Caffeine's",
                     new CellDifference("TraceSuite", "hitRatio", PF, "Caffeine", true, 100),
@@ -306,8 +306,8 @@ public final class Targets {
                     new CellDifference("TraceSuite", "hitRatio", PF, "Caffeine", false, 100),
                     Bound.AT_LEAST, 0.5, "points"),
             new Target(12, "fleet", "a fleet of 4 workers over a 1 GiB frozen cache copies 0 bytes of the frozen file per worker",
-                    new Value(Selector.of("FleetSuite", "copiedBytesPerWorker").with("workers", "4").with("mode", "frozen").subject(PF), "B"),
-                    Bound.AT_MOST, 0, "B"));
+                    new Value(Selector.of("FleetSuite", "permafrostCopiedFrozen").with("workers", "4").subject(PF), "MiB"),
+                    Bound.AT_MOST, 0, "MiB"));
 
     /**
      * Evaluates a target.

@@ -84,7 +84,7 @@ class TargetsTest {
 
     @Test
     void aValueTargetConvertsTimesAndTakesTheWorstCell() {
-        Result tenMillion = new Result("dev.permafrost.jmh.startup.StartupSuite.openAndFirstHit", "ss", 1, 5,
+        Result tenMillion = new Result("dev.permafrost.jmh.startup.StartupSuite.permafrostOpenAndFirstHit", "ss", 1, 5,
                 Map.of("entries", "10000000"), "ms", Double.NaN, Double.NaN, new double[][] {{40}, {60}, {45}},
                 new double[0][], "open + first hit", "Permafrost", null, false, List.of(), "5 JVMs");
         Targets.Evaluation e = Targets.evaluate(target("a reader opens a 10,000,000-entry"), List.of(tenMillion));

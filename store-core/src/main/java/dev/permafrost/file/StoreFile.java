@@ -6,6 +6,7 @@ import dev.permafrost.error.StoreFullException;
 import dev.permafrost.error.StoreLockedException;
 import dev.permafrost.error.StoreNotCleanException;
 import dev.permafrost.error.StoreStateException;
+import dev.permafrost.error.UnsupportedFileSystemException;
 import dev.permafrost.layout.CommitSlotDescriptor;
 import dev.permafrost.layout.CommitSlotDescriptor.CommitSlot;
 import dev.permafrost.layout.SizeClasses;
@@ -141,7 +142,7 @@ public final class StoreFile {
                     e.errno() == Posix.EEXIST ? "cannot create the store: the file exists" : "cannot create the store: " + e.getMessage(), e);
         }
         try {
-            Posix.flock(fd, Posix.LOCK_EX | Posix.LOCK_NB);
+            lockOrSayUnsupported(path, fd, Posix.LOCK_EX | Posix.LOCK_NB);
             Posix.ftruncate(fd, capacityBytes);
             reserve(path, fd, 0, StoreFormat.HEAP_START_OFFSET);
             long address = Posix.mmap(0, capacityBytes, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, fd, 0);
@@ -212,7 +213,7 @@ public final class StoreFile {
             throw accessFailed(path, e);
         }
         try {
-            if (!lock(fd, false)) {
+            if (!lock(path, fd, false)) {
                 throw new StoreLockedException(path, PermafrostException.NO_OFFSET, lockedBy(heldInThisProcess(path), false));
             }
             return readHeaders(path, fd, Posix.length(fd));
@@ -249,7 +250,7 @@ public final class StoreFile {
             }
         }
         try {
-            boolean locked = lock(fd, owner && !writeDenied);
+            boolean locked = lock(path, fd, owner && !writeDenied);
             long length = Posix.length(fd);
             StoreHeaders.Headers headers;
             try {
@@ -275,6 +276,9 @@ public final class StoreFile {
             }
             if (!locked) {
                 throw new StoreLockedException(path, PermafrostException.NO_OFFSET, lockedBy(heldInThisProcess(path), owner));
+            }
+            if (owner) { // the owner grows the file: a file system that cannot reserve is refused now, not at a SIGBUS
+                reserve(path, fd, 0, StoreFormat.HEAP_START_OFFSET); // already reserved: only asks whether it can be
             }
             if (recovering && (slot.isClean() || slot.isFrozen())) {
                 throw new StoreStateException(path, PermafrostException.NO_OFFSET, "the store is "
@@ -489,9 +493,9 @@ public final class StoreFile {
     }
 
     /** Takes the lock without waiting; false if another holder excludes this one. */
-    private static boolean lock(int fd, boolean exclusive) throws PosixException {
+    private static boolean lock(Path path, int fd, boolean exclusive) throws PosixException {
         try {
-            Posix.flock(fd, (exclusive ? Posix.LOCK_EX : Posix.LOCK_SH) | Posix.LOCK_NB);
+            lockOrSayUnsupported(path, fd, (exclusive ? Posix.LOCK_EX : Posix.LOCK_SH) | Posix.LOCK_NB);
             return true;
         } catch (PosixException e) {
             if (e.errno() == Posix.EWOULDBLOCK) {
@@ -499,6 +503,83 @@ public final class StoreFile {
             }
             throw e;
         }
+    }
+
+    /** {@code flock}, with the errors of a file system that has no such locks (NFS without lockd, some FUSE and 9p) typed. */
+    private static void lockOrSayUnsupported(Path path, int fd, int operation) throws PosixException {
+        try {
+            Posix.flock(fd, operation);
+        } catch (PosixException e) {
+            if (isUnsupportedLock(e.errno())) {
+                throw unsupported(path, "flock", e, "cannot lock the store file (" + e.getMessage() + "); Permafrost"
+                        + " needs flock to tell a live owner from a dead one and to keep openers off a store its owner"
+                        + " writes");
+            }
+            throw e;
+        }
+    }
+
+    /** {@return whether a {@code flock} errno says the file system cannot lock, rather than that someone holds the lock} */
+    static boolean isUnsupportedLock(int errno) {
+        return errno == Posix.ENOLCK || errno == Posix.EINVAL || errno == Posix.EOPNOTSUPP || errno == Posix.ENOSYS;
+    }
+
+    /** The typed error for a file system that lacks {@code call}, naming its type and mount point. */
+    static UnsupportedFileSystemException unsupported(Path path, String call, Exception cause, String why) {
+        String[] fileSystem = fileSystemOf(path);
+        return new UnsupportedFileSystemException(path, fileSystem[0], call, "the file system under the store ("
+                + fileSystem[0] + (fileSystem[1].isEmpty() ? "" : " mounted at " + fileSystem[1]) + ") does not support "
+                + call + ": " + why + "; put the store on a local file system that has it (ext4, xfs, btrfs, tmpfs)", cause);
+    }
+
+    /**
+     * The file system a path is on, from {@code /proc/self/mountinfo}: the mount whose mount point
+     * is the longest prefix of the path's real directory.
+     *
+     * @return {type, mount point}; {@code {"unknown", ""}} if it cannot be read
+     */
+    static String[] fileSystemOf(Path path) {
+        try {
+            Path absolute = path.toAbsolutePath();
+            Path directory = Files.exists(absolute) ? absolute.toRealPath() : absolute.getParent().toRealPath();
+            String best = null;
+            String type = "unknown";
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                // ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS
+                String[] fields = line.split(" ");
+                int dash = java.util.Arrays.asList(fields).indexOf("-");
+                if (fields.length < 5 || dash < 0 || dash + 1 >= fields.length) {
+                    continue;
+                }
+                String mountPoint = unescape(fields[4]);
+                if (directory.startsWith(mountPoint) && (best == null || mountPoint.length() >= best.length())) {
+                    best = mountPoint;
+                    type = fields[dash + 1];
+                }
+            }
+            return new String[] {type, best == null ? "" : best};
+        } catch (IOException | RuntimeException e) {
+            return new String[] {"unknown", ""};
+        }
+    }
+
+    /** Undoes mountinfo's octal escapes ({@code \040} for a space). */
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                try {
+                    out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     /** Why a lock was refused: by this process (a second {@code Store} on the file in this JVM) or by another. */
@@ -576,10 +657,12 @@ public final class StoreFile {
                 throw new StoreFullException(path, offset, "the disk has no room for the " + length
                         + " bytes the store reserves ahead of its allocations (" + e.getMessage() + ")");
             }
-            if (e.errno() != Posix.EOPNOTSUPP) {
-                throw e;
+            if (e.errno() == Posix.EOPNOTSUPP || e.errno() == Posix.ENOSYS) {
+                throw unsupported(path, "fallocate", e, "the store reserves disk space (" + e.getMessage() + ") ahead"
+                        + " of its writes through the mapping, so that a full disk is a StoreFullException; without it"
+                        + " a full disk would be a SIGBUS that kills the JVM");
             }
-            // a file system without fallocate: nothing can be reserved; writes go ahead unprotected
+            throw e;
         }
     }
 

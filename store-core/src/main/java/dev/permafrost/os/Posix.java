@@ -67,6 +67,12 @@ public final class Posix {
     public static final int EFBIG = 27;
     /** {@code EOPNOTSUPP}. */
     public static final int EOPNOTSUPP = 95;
+    /** {@code EINVAL}. */
+    public static final int EINVAL = 22;
+    /** {@code ENOLCK}. */
+    public static final int ENOLCK = 37;
+    /** {@code ENOSYS}. */
+    public static final int ENOSYS = 38;
     /** {@code ENOENT}. */
     public static final int ENOENT = 2;
     /** {@code EEXIST}. */

@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * @param objectsKept         live objects of the recovered commit
  * @param objectsRestored     objects the commit describes as live (reachable from its roots)
  *                            that its owner freed after the commit, brought back
- * @param unreachableObjects  live objects not reachable from a root: kept (their counts are
- *                            never lowered), but held by no root; made after the commit in a
- *                            block the commit had free, or held only by the dead owner
+ * @param unreachableObjects  typed objects of a store with roots that no root reaches, freed:
+ *                            written after the commit into blocks the commit had free, or held
+ *                            only by the dead owner (nothing can release them); raw objects no
+ *                            root reaches are kept, and counted in {@code objectsKept}
  * @param bytesReclaimed      block bytes made reusable that the commit had not on its free lists
  *                            (blocks freed after it), plus the bytes above its bump offset cleared
  * @param droppedBeyondCommit whether anything written after the commit above its bump offset
@@ -28,7 +29,7 @@ public record RecoveryReport(Path file, boolean recovered, long generation, long
         if (!recovered) {
             return file + ": nothing to recover (commit generation " + generation + " is clean)";
         }
-        return String.format("%s: recovered to commit generation %d: %,d objects kept (%,d restored, %,d unreachable),"
+        return String.format("%s: recovered to commit generation %d: %,d objects kept (%,d restored), %,d unreachable freed,"
                         + " %,d bytes reclaimed, %s", file, generation, objectsKept, objectsRestored, unreachableObjects,
                 bytesReclaimed, droppedBeyondCommit ? "objects written after the commit dropped" : "nothing after the commit dropped");
     }

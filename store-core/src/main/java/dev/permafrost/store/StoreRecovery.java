@@ -31,7 +31,15 @@ import java.util.Arrays;
  *       are intact, because a block freed after a commit is not reused before the next) is
  *       restored; then every object reachable from the roots, the same way;</li>
  *   <li>reference counts of reachable objects are raised to the references found to them (never
- *       lowered: a reference the dead owner held stays counted, a leak rather than a corruption);</li>
+ *       lowered: a reference the dead owner held stays counted, a leak rather than a corruption);
+ *       an immortal count (a freeze that was killed before its commit) becomes the references
+ *       found, or 1 for an object nothing reaches;</li>
+ *   <li>in a store with a root table, a typed (not raw) live object that nothing reached is
+ *       garbage, and is freed: every reference to a typed object is a root or a counted reference
+ *       that step 2 followed, so it was either written after the commit into a block the commit
+ *       had free, or held only by the dead owner, and nothing can ever release it. A raw object
+ *       may be named by an offset the store cannot see (a raw payload of the caller's layout): it
+ *       is kept. A store without roots keeps every live object;</li>
  *   <li>the free lists and the counts are rebuilt from the walk, the space above the bump offset
  *       is cleared, and the result is committed clean, twice (both slots).</li>
  * </ol>
@@ -98,17 +106,24 @@ final class StoreRecovery {
         long[] heads = new long[SizeClasses.COUNT];
         for (int i = blockCount - 1; i >= 0; i--) { // pushed from the top, so the lowest block comes off first
             long offset = blocks[i];
-            long bytes = ObjectHeaderDescriptor.blockBytes(memory.get(LONG, offset + ObjectHeaderDescriptor.META_OFFSET));
+            long meta = memory.get(LONG, offset + ObjectHeaderDescriptor.META_OFFSET);
+            long bytes = ObjectHeaderDescriptor.blockBytes(meta);
             long count = memory.get(LONG, offset);
-            if (references[i] >= 0 && count > 0 && count < references[i]) {
+            boolean reached = references[i] >= 0;
+            if (count != ObjectHeaderDescriptor.FREE_COUNT && !reached && rootTable != 0
+                    && ObjectHeaderDescriptor.typeId(meta) != TypeIds.RAW) {
+                count = ObjectHeaderDescriptor.FREE_COUNT; // garbage: see step 4 of the class comment
+                memory.set(LONG, offset, count);
+                unreachable++;
+            } else if (count < 0) { // immortal in a store that is not frozen: a freeze that never committed
+                count = reached ? references[i] : 1;
+                memory.set(LONG, offset, count);
+            } else if (reached && count > 0 && count < references[i]) {
                 memory.set(LONG, offset, references[i]);
             }
             if (count != ObjectHeaderDescriptor.FREE_COUNT) {
                 liveObjects++;
                 liveBytes += bytes;
-                if (references[i] < 0) {
-                    unreachable++;
-                }
             } else if (bytes < SizeClasses.MIN_FREE_LIST_BLOCK_BYTES) {
                 wastedBytes += bytes;
             } else {

@@ -143,6 +143,51 @@ class FullDiskTest {
             assertThat(store.stats().liveObjects()).isEqualTo(objects.size() + 1);
         }
     }
+    record Row(long id, String name) {
+    }
+
+    @Test
+    void tablesThatGrowOnAFullDiskAreStoreFullAndCommitAndCloseStillWork() {
+        Path path = mount.resolve("store.pf");
+        List<String> roots = new ArrayList<>();
+        try (Store store = Store.create(path, CAPACITY_BYTES)) {
+            RecordType<Row> rows = store.types().register(Row.class);
+            store.commit();
+            Throwable full = null;
+            for (int i = 0; full == null; i++) { // roots and their rows until the disk is full: the root table grows
+                try {
+                    store.types().adoptRoot("root " + i, rows.write(new Row(i, "row " + i + "x".repeat(3000))));
+                    roots.add("root " + i);
+                } catch (Throwable t) {
+                    full = t;
+                }
+            }
+            assertThat(full).isExactlyInstanceOf(StoreFullException.class);
+            long spare = store.allocate(0);
+            for (int size : new int[] {4000, 1000, 100, 0}) { // then every free block too
+                while (catchThrowable(() -> store.allocate(size)) == null) {
+                    // fills
+                }
+            }
+            record Late(int x) {
+            }
+            assertThat(catchThrowable(() -> store.types().register(Late.class))).as("the type table grows")
+                    .isExactlyInstanceOf(StoreFullException.class);
+            assertThat(catchThrowable(() -> store.types().adoptRoot("one more", Ref.to(spare))))
+                    .as("the root's name and the root table grow").isExactlyInstanceOf(StoreFullException.class);
+            assertThat(store.refCount(spare)).as("still the caller's reference").isEqualTo(1);
+            assertThat(store.types().rootNames()).containsExactlyInAnyOrderElementsOf(roots);
+            store.commit(); // a commit on a full disk: its slot is a page the file already has
+        } // and a close, which commits twice
+        try (Store store = Store.open(path, OpenMode.READ_ONLY)) {
+            RecordType<Row> rows = store.types().register(Row.class);
+            assertThat(store.types().rootNames()).containsExactlyInAnyOrderElementsOf(roots);
+            for (int i = 0; i < roots.size(); i++) {
+                assertThat(rows.read(store.types().root("root " + i, rows).orElseThrow()).id()).isEqualTo(i);
+            }
+        }
+    }
+
     @Test
     void createOnAFullDiskIsStoreFullAndLeavesNoFile() throws Exception {
         Path ballast = mount.resolve("ballast");

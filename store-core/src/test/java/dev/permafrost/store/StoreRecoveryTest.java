@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link Store#recover}. A dead owner is made in-process by copying the file of a store an owner
  * has open: the copy has the owner's dirty mark and no lock holder, exactly what a killed owner
- * leaves (the mapping is shared, so the copy sees every page it wrote). {@code StoreCrashTest}
- * kills real owners.
+ * leaves (the mapping is shared, so the copy sees every page it wrote).
+ * {@code OwnerKilledDuringBuildTest} (store-tools) kills real owners.
  */
 class StoreRecoveryTest {
     record Item(long id, String name, Ref<Item> next) {

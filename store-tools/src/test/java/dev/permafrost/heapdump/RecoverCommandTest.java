@@ -45,6 +45,30 @@ class RecoverCommandTest {
     }
 
     @Test
+    void aDeadOwnersStoreTruncatedToMidHeapIsRefusedInOneLineAndLeftAsItWas() throws Exception {
+        Path orphan = dir.resolve("orphan.pf");
+        try (Store store = Store.create(dir.resolve("s.pf"), 1 << 20)) {
+            for (int i = 0; i < 100; i++) {
+                store.allocate(1000);
+            }
+            store.commit();
+            Files.copy(dir.resolve("s.pf"), orphan);
+        }
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(orphan.toFile(), "rw")) {
+            file.setLength(16 * 4096); // mid-heap: the fixed pages stay
+        }
+        byte[] before = Files.readAllBytes(orphan);
+        for (String command : new String[] {"recover", "verify", "info", "histo"}) {
+            HeapDumpTest.Run run = HeapDumpTest.run(command, orphan.toString());
+            assertThat(run.code()).as(command).isEqualTo(HeapDump.BAD_INPUT);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err().lines()).as(command).hasSize(1);
+            assertThat(run.err()).contains(orphan.toString()).contains("truncated").doesNotContain("\tat ");
+        }
+        assertThat(Files.readAllBytes(orphan)).isEqualTo(before);
+    }
+
+    @Test
     void aBadFileIsExitTwoWithOneLineAndNoStackTrace() throws Exception {
         Path junk = dir.resolve("junk");
         Files.writeString(junk, "not a store");

@@ -76,6 +76,10 @@ import org.lmdbjava.Txn;
  * Every file was just written, so it is in the page cache: these are warm starts, as a worker
  * restarted on a running host gets; a cold start after a reboot adds the disk's reads.
  *
+ * <p>Permafrost runs twice: as is, and with a JDK AOT cache ({@code -XX:AOTCache}, JDK 25's
+ * ahead-of-time class loading, linking and profiles), trained once per size by a child that does
+ * the same open ({@code -XX:AOTCacheOutput}), as a fleet would train it once per deployment.
+ *
  * <p>Sizes: 10^6 and 10^7 entries ({@code --quick}: 10^6; {@code --smoke}: 10^4). Issue 12's
  * target: a reader opens a 10,000,000-entry version and serves its first hit in under 50 ms.
  *
@@ -93,6 +97,8 @@ public final class StartupSuite {
     /** A peer: its name in results, its subject, its JVM flags. */
     enum Peer {
         PERMAFROST("permafrost", Compared.PERMAFROST, PeerFlags.PERMAFROST),
+        /** Permafrost's children with a JDK AOT cache ({@code -XX:AOTCache}) trained once on a child's open. */
+        PERMAFROST_AOT("permafrostAotCache", "Permafrost, AOT cache", PeerFlags.PERMAFROST),
         CAFFEINE("caffeine", "Caffeine", PeerFlags.HEAP),
         CHRONICLE_MAP("chronicleMap", "Chronicle Map", PeerFlags.CHRONICLE_MAP),
         LMDBJAVA("lmdbjava", "lmdbjava", PeerFlags.LMDBJAVA);
@@ -178,16 +184,21 @@ public final class StartupSuite {
                         children, CacheSuite.loadAverage());
                 Path sizeDirectory = work.resolve(Integer.toString(entries));
                 for (Peer peer : Peer.values()) {
+                    if (peer == Peer.PERMAFROST_AOT) {
+                        continue; // Permafrost's data; its cache is trained below
+                    }
                     long start = System.nanoTime();
                     child(peer, peer.buildHeapMegabytes(entries), "build", entries, dataPath(sizeDirectory, peer));
                     System.err.printf(Locale.ROOT, "  built %s's data in %.1f s%n", peer.subject, (System.nanoTime() - start) / 1e9);
                 }
+                Path aotCache = sizeDirectory.resolve("permafrost.aot");
+                trainAotCache(aotCache, entries, dataPath(sizeDirectory, Peer.PERMAFROST));
                 Map<Peer, List<Double>> openMillis = new LinkedHashMap<>();
                 Map<Peer, List<Double>> jvmMillis = new LinkedHashMap<>();
                 for (int round = 0; round < children; round++) {
                     for (Peer peer : Peer.values()) {
-                        Map<String, String> measured = child(peer, peer.openHeapMegabytes(entries), "open", entries,
-                                dataPath(sizeDirectory, peer));
+                        Map<String, String> measured = child(peer, peer == Peer.PERMAFROST_AOT ? List.of("-XX:AOTCache=" + aotCache)
+                                : List.of(), peer.openHeapMegabytes(entries), "open", entries, dataPath(sizeDirectory, peer));
                         double open = Long.parseLong(measured.get("open_and_first_hit_nanos")) / 1e6;
                         double jvm = Long.parseLong(measured.get("jvm_start_to_first_hit_millis"));
                         openMillis.computeIfAbsent(peer, p -> new ArrayList<>()).add(open);
@@ -214,7 +225,26 @@ public final class StartupSuite {
     }
 
     private static Map<String, String> child(Peer peer, long heapMegabytes, String what, int entries, Path path) {
+        return child(peer, List.of(), heapMegabytes, what, entries, path);
+    }
+
+    /**
+     * Trains the JDK's AOT cache (JDK 25: {@code -XX:AOTCacheOutput}, one run) on a Permafrost
+     * child's open and first hit: the classes it loads and links and the profiles of what it ran
+     * are stored, so a later child started with {@code -XX:AOTCache} starts with them. A worker
+     * fleet does the same once per deployment (a training run of a worker).
+     */
+    private static void trainAotCache(Path aotCache, int entries, Path data) {
+        long start = System.nanoTime();
+        child(Peer.PERMAFROST, List.of("-XX:AOTCacheOutput=" + aotCache), Peer.PERMAFROST.openHeapMegabytes(entries), "open",
+                entries, data);
+        System.err.printf(Locale.ROOT, "  trained the AOT cache in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Map<String, String> child(Peer peer, List<String> extraOptions, long heapMegabytes, String what, int entries,
+                                             Path path) {
         List<String> options = new ArrayList<>(peer.flags);
+        options.addAll(extraOptions);
         options.add("-Xmx" + heapMegabytes + "m");
         return ChildJvm.run(options, StartupSuite.class, List.of("--child", what, peer.id, Integer.toString(entries),
                 path.toString()), CHILD_TIMEOUT);
@@ -222,7 +252,7 @@ public final class StartupSuite {
 
     private static Path dataPath(Path sizeDirectory, Peer peer) {
         return switch (peer) {
-            case PERMAFROST -> sizeDirectory.resolve("permafrost");
+            case PERMAFROST, PERMAFROST_AOT -> sizeDirectory.resolve("permafrost");
             case CAFFEINE -> sizeDirectory.resolve("entries.bin");
             case CHRONICLE_MAP -> sizeDirectory.resolve("chronicle-map.dat");
             case LMDBJAVA -> sizeDirectory.resolve("lmdb");
@@ -238,7 +268,7 @@ public final class StartupSuite {
         try {
             Files.createDirectories(path.getParent());
             switch (peer) {
-                case PERMAFROST -> CacheData.publishStreaming(path, entries);
+                case PERMAFROST, PERMAFROST_AOT -> CacheData.publishStreaming(path, entries);
                 case CAFFEINE -> EntryFile.write(path, entries);
                 case CHRONICLE_MAP -> {
                     CacheData.Values values = new CacheData.Values();
@@ -264,7 +294,7 @@ public final class StartupSuite {
         String key = firstKey(entries);
         long start = System.nanoTime();
         byte first = switch (peer) {
-            case PERMAFROST -> permafrostFirstHit(path, key);
+            case PERMAFROST, PERMAFROST_AOT -> permafrostFirstHit(path, key);
             case CAFFEINE -> caffeineFirstHit(path, key, entries);
             case CHRONICLE_MAP -> chronicleFirstHit(path, key, entries);
             case LMDBJAVA -> lmdbFirstHit(path, key, entries);

@@ -8,7 +8,6 @@ import dev.permafrost.cache.CacheEntry;
 import dev.permafrost.cache.CacheWriter;
 import dev.permafrost.cache.Codecs;
 import dev.permafrost.cache.SharedCache;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -51,7 +50,7 @@ public class CacheSwapTest {
     private static SharedCache<Long, Long> open() {
         publish();
         SharedCache<Long, Long> cache = SharedCache.builder(Codecs.int64(), Codecs.int64()).open(DIRECTORY);
-        Thread.ofPlatform().daemon().name("cache-swap-publisher").start(CacheSwapTest::publishForever);
+        StressFiles.stopAtExit(Thread.ofPlatform().daemon().name("cache-swap-publisher").start(CacheSwapTest::publishForever));
         return cache;
     }
 
@@ -74,7 +73,7 @@ public class CacheSwapTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            if (Files.exists(DIRECTORY)) { // else the fork is ending, and its shutdown hook deleted the folder
+            if (!Thread.currentThread().isInterrupted()) { // else the fork is ending: its shutdown hook stops this thread
                 System.err.println("cache-swap-publisher stopped: " + e); // the states' refreshes then stop swapping
             }
         }

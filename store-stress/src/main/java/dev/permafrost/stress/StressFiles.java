@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -25,6 +27,8 @@ final class StressFiles {
     /** Sparse capacity of a shared store: address space, costing only the pages the objects touch. */
     static final long SHARED_CAPACITY_BYTES = 256L << 20;
 
+    /** Threads that write into the folder (a test's publisher): stopped by the shutdown hook before it deletes. */
+    private static final List<Thread> WRITERS = new CopyOnWriteArrayList<>();
     private static final Path DIRECTORY = createDirectory();
     private static final AtomicLong SERIAL = new AtomicLong();
 
@@ -63,6 +67,16 @@ final class StressFiles {
     }
 
     /**
+     * Has the shutdown hook interrupt a thread that writes into this fork's folder, and wait for
+     * it, before it deletes the folder.
+     *
+     * @param writer a thread that ends when interrupted
+     */
+    static void stopAtExit(Thread writer) {
+        WRITERS.add(writer);
+    }
+
+    /**
      * Deletes a file or a folder with everything in it; a path that is gone already is fine.
      *
      * @param path the file or folder
@@ -85,7 +99,17 @@ final class StressFiles {
         try {
             Files.createDirectories(base);
             Path directory = Files.createTempDirectory(base, "permafrost-stress-" + ProcessHandle.current().pid() + "-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory), "permafrost-stress-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (Thread writer : WRITERS) {
+                    writer.interrupt();
+                    try {
+                        writer.join(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                delete(directory);
+            }, "permafrost-stress-cleanup"));
             return directory;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a folder for the stress tests' stores under " + base, e);

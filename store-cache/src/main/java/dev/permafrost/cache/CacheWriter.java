@@ -39,8 +39,14 @@ import java.util.Objects;
  * @param <V> the value type
  */
 public final class CacheWriter<K, V> implements AutoCloseable {
-    /** Sparse capacity of a version file being built: reserves address space, costs no disk. */
-    private static final long CAPACITY_BYTES = 1L << 40;
+    /**
+     * Sparse capacity of a version file being built: reserves address space, costs no disk. The
+     * reservation of a closed store goes when the store is collected (raw readers racing a close
+     * must read zeros, not fault), so a process that publishes many versions between collections
+     * holds one per version: 256 GiB each leaves room for about 500 of them in the 128 TiB of a
+     * process's address space (at 1 TiB, about 90 made {@code mmap} fail).
+     */
+    private static final long CAPACITY_BYTES = 256L << 30;
     private static final long FIRST_CHUNK_BYTES = 4096;
     private static final long INDEX_HASH_MASK = 0xFFFF_FFFF_0000_0000L;
 

@@ -121,6 +121,12 @@ final class StoreRecovery {
             } else if (reached && count > 0 && count < references[i]) {
                 memory.set(LONG, offset, references[i]);
             }
+            if (count == ObjectHeaderDescriptor.FREE_COUNT && ObjectHeaderDescriptor.typeId(meta) != TypeIds.RAW) {
+                // a free block's type is history, and may be one registered after the commit, which the
+                // recovered type table does not have: free blocks read as raw, as the allocator makes them
+                memory.set(LONG, offset + ObjectHeaderDescriptor.META_OFFSET,
+                        ObjectHeaderDescriptor.meta(TypeIds.RAW, bytes - ObjectHeaderDescriptor.LENGTH));
+            }
             if (count != ObjectHeaderDescriptor.FREE_COUNT) {
                 liveObjects++;
                 liveBytes += bytes;

@@ -24,7 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * block of a larger class. Blocks of {@link SizeClasses#LARGE_BLOCK_BYTES} and more start on a
  * page boundary (the gap before them becomes free blocks of smaller classes), so a large
  * object never shares a page with small ones and, once freed, is reused whole by the next
- * large object of its class.
+ * large object of its class. Invariant: every free block of a large class that this allocator
+ * puts on a list is page-aligned. The bump offset is rounded up to a page for a large block,
+ * and a carved range (a gap, or the rest of a split) is cut into small blocks up to a page
+ * boundary before any large one. A large class's sizes are multiples of the page, so a large
+ * block cut from a page boundary ends on one. A misaligned large free block on a list that an
+ * older build wrote is cut up the same way when an allocation pops it, never handed out.
  *
  * <p><b>Commits are snapshots</b> ({@code docs/FORMAT.md}, "What a commit publishes"): a block
  * freed after a commit is not put on a free list at once but kept, untouched, on a pending list
@@ -74,6 +79,8 @@ public final class Allocator {
                            long wastedBytes) {
     }
 
+    /** The first class whose blocks start on a page boundary. */
+    private static final int FIRST_LARGE_CLASS = SizeClasses.classOf(SizeClasses.LARGE_BLOCK_BYTES);
     private static final long MIN_RESERVE_BYTES = 1L << 20;
     private static final long MAX_RESERVE_BYTES = 64L << 20;
 
@@ -177,7 +184,7 @@ public final class Allocator {
         try {
             next = successor;
             if (next == null) {
-                block = pop(sizeClass);
+                block = sizeClass < FIRST_LARGE_CLASS ? pop(sizeClass) : popPageAligned(sizeClass);
                 reused = block != 0;
                 StoreFullException diskFull = null;
                 if (!reused) {
@@ -376,6 +383,18 @@ public final class Allocator {
         return block;
     }
 
+    /**
+     * Pops a block of a large class. The block is page-aligned: a misaligned one, which only an
+     * older build put on the list, is cut up by {@link #carve} and the next one is tried.
+     */
+    private long popPageAligned(int sizeClass) {
+        long block;
+        while ((block = pop(sizeClass)) != 0 && !StoreFormat.isPageAligned(block)) {
+            carve(block, block + SizeClasses.sizeOf(sizeClass)); // its large pieces go to smaller classes
+        }
+        return block;
+    }
+
     private long bump(long blockBytes) {
         long start = blockBytes >= SizeClasses.LARGE_BLOCK_BYTES ? StoreFormat.alignToPage(bumpOffset) : bumpOffset;
         long end = start + blockBytes;
@@ -417,10 +436,17 @@ public final class Allocator {
         return 0;
     }
 
-    /** Turns {@code [from, to)} into free blocks of class sizes, largest first. */
+    /**
+     * Turns {@code [from, to)} into free blocks of class sizes, largest first, except that a large
+     * block only starts on a page boundary: before one, the range up to that boundary is cut
+     * into small blocks.
+     */
     private void carve(long from, long to) {
         while (from < to) {
             long size = SizeClasses.largestSizeAtMost(to - from);
+            if (size >= SizeClasses.LARGE_BLOCK_BYTES && !StoreFormat.isPageAligned(from)) {
+                size = SizeClasses.largestSizeAtMost(StoreFormat.alignToPage(from) - from);
+            }
             heap.set(LONG, from + ObjectHeaderDescriptor.REFERENCE_COUNT_OFFSET, ObjectHeaderDescriptor.FREE_COUNT);
             heap.set(LONG, from + ObjectHeaderDescriptor.META_OFFSET,
                     ObjectHeaderDescriptor.meta(TypeIds.RAW, size - ObjectHeaderDescriptor.LENGTH));

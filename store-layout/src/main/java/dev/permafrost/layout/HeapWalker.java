@@ -16,9 +16,9 @@ import java.nio.file.Path;
  * damaged range and restarts at {@link #restartOffset}, the first 16-aligned offset after the
  * bad header where a plausible header starts a plausible chain ({@code docs/FORMAT.md},
  * "Walking a damaged heap"). Nothing in the format marks where the block after a bad header
- * starts (blocks tile the heap, a page boundary may fall inside one, and blocks of 64 KiB and
- * more are page-aligned only when the bump offset placed them), so the restart is found by
- * testing headers, never assumed.
+ * starts (blocks tile the heap, a page boundary may fall inside a small one, and a file written
+ * before the allocator kept every block of 64 KiB and more on a page boundary may hold one that
+ * is not), so the restart is found by testing headers, never assumed.
  */
 public final class HeapWalker {
     private HeapWalker() {

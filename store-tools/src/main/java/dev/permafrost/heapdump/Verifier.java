@@ -38,7 +38,10 @@ import java.util.zip.CRC32C;
  * check runs on the blocks outside the damaged ranges. References and free-list links into a
  * damaged range are counted against it, not reported one by one; the committed counts, the
  * free blocks left off the lists and the leaks are not looked for (damage explains them), and
- * the objects lost are the committed live objects the walk did not find.
+ * the objects lost are the committed live objects the walk did not find. Memory stays bounded
+ * however many ranges a file holds: every range is counted (ranges, bytes, objects and
+ * references lost), but only the first {@link #MAX_DAMAGED_RANGES} keep their details
+ * ({@link DamagedRanges}).
  */
 final class Verifier {
     /** One problem. */
@@ -61,6 +64,8 @@ final class Verifier {
 
     /** Most findings kept (all are counted). */
     static final int MAX_FINDINGS = 10_000;
+    /** Most damaged ranges whose details (start, end, what, references into it) are kept; all are counted. */
+    static final int MAX_DAMAGED_RANGES = 10_000;
     private static final long IMMORTAL_TOLERANCE = 1L << 40;
     private static final long CHECKSUM_CHUNK_BYTES = 64L << 20;
 
@@ -75,13 +80,24 @@ final class Verifier {
     private References refs;
     private BlockIndex index;
     private final Census census = new Census();
-    private final List<Damage> damage = new ArrayList<>();
-    /** {@code referencesInto[i]}: references from intact objects, tables and free lists that point into {@code damage.get(i)}. */
-    private long[] referencesInto = new long[0];
+    private final int maxDamagedRanges;
+    /** Filled by the walk: references from intact objects, tables and free lists into them are counted as later checks find them. */
+    private DamagedRanges damage;
     private boolean allReferencesKnown = true;
     private long references;
 
     Verifier(StoreImage image) {
+        this(image, MAX_DAMAGED_RANGES);
+    }
+
+    /**
+     * Starts a check that keeps the details of at most {@code maxDamagedRanges} damaged ranges.
+     *
+     * @param image            the store
+     * @param maxDamagedRanges most damaged ranges listed; every range is counted
+     */
+    Verifier(StoreImage image, int maxDamagedRanges) {
+        this.maxDamagedRanges = maxDamagedRanges;
         this.image = image;
         this.memory = image.memory();
         this.slot = image.committed();
@@ -153,24 +169,18 @@ final class Verifier {
         return references;
     }
 
-    /** {@return the damaged ranges of the heap, in address order} */
-    List<Damage> damage() {
-        return damage;
-    }
-
     /**
-     * Returns how many references point into a damaged range.
-     *
-     * @param index the range's index in {@link #damage()}
-     * @return references from intact objects, the commit slot's tables and the free lists into it
+     * {@return the damaged ranges of the heap: all counted, the first {@link #MAX_DAMAGED_RANGES}
+     * listed in address order, with the references from intact objects, the commit slot's
+     * tables and the free lists into each}
      */
-    long referencesInto(int index) {
-        return referencesInto[index];
+    DamagedRanges damage() {
+        return damage;
     }
 
     /** {@return bytes of all the damaged ranges} */
     long bytesLost() {
-        return damage.stream().mapToLong(Damage::bytes).sum();
+        return damage.bytes();
     }
 
     /**
@@ -186,6 +196,11 @@ final class Verifier {
             return 0;
         }
         return slot.isClean() ? Math.max(0, slot.liveObjects() - census.liveObjects) : -1;
+    }
+
+    /** {@return whether a new finding would be kept (each is counted anyway)} */
+    private boolean keepsFindings() {
+        return findings.size() < MAX_FINDINGS;
     }
 
     private void add(long offset, String what) {
@@ -222,6 +237,7 @@ final class Verifier {
 
     private void walk(Progress progress) {
         index = new BlockIndex(image.heapStartOffset(), image.bumpOffset());
+        damage = new DamagedRanges(image.heapStartOffset(), image.bumpOffset(), maxDamagedRanges);
         boolean frozen = slot.isFrozen();
         HeapScan.walkResynchronising(image, progress, new Rules(), (offset, count, meta, blockBytes) -> {
             index.add(offset);
@@ -249,14 +265,21 @@ final class Verifier {
                 allReferencesKnown = false;
             }
         }, (startOffset, endOffset, what) -> {
-            damage.add(new Damage(startOffset, endOffset, what));
+            damage.add(startOffset, endOffset, what);
+            if (!keepsFindings()) {
+                findingCount++; // counted; its text is not built
+                return;
+            }
             add(startOffset, "corrupt object header: " + what + "; damaged range [0x" + Long.toHexString(startOffset)
                     + ", 0x" + Long.toHexString(endOffset) + ") of " + (endOffset - startOffset) + " bytes, "
                     + (endOffset == image.bumpOffset() ? "up to the bump offset: no plausible block after it"
                     : "the walk restarted at the next plausible block"));
         });
         index.seal();
-        referencesInto = new long[damage.size()];
+        if (damage.omitted() > 0) {
+            notes.add(String.format("%,d damaged ranges were found; the first %,d are listed and %,d are left out "
+                    + "(counted in the ranges, bytes, objects and references lost)", damage.count(), damage.kept().size(), damage.omitted()));
+        }
         checked.add("every block header (" + census.blocks + " blocks)");
     }
 
@@ -310,41 +333,13 @@ final class Verifier {
     }
 
     /**
-     * Returns the damaged range an offset lies in.
-     *
-     * @param offset bytes from the start of the file
-     * @return the range's index in {@link #damage}, or -1
-     */
-    private int damagedRangeOf(long offset) {
-        int lo = 0;
-        int hi = damage.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Damage d = damage.get(mid);
-            if (offset < d.startOffset()) {
-                hi = mid - 1;
-            } else if (offset >= d.endOffset()) {
-                lo = mid + 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
-    }
-
-    /**
      * Counts a reference into a damaged range.
      *
      * @param target the reference
      * @return whether it points into one (and was counted)
      */
     private boolean intoDamage(long target) {
-        int range = damagedRangeOf(target);
-        if (range < 0) {
-            return false;
-        }
-        referencesInto[range]++;
-        return true;
+        return damage.countReference(target);
     }
 
     /**
@@ -360,12 +355,12 @@ final class Verifier {
             return true;
         };
         try {
-            long from = image.heapStartOffset();
-            for (Damage d : damage) {
-                HeapWalker.walk(memory, from, d.startOffset(), image.path(), step);
-                from = d.endOffset();
+            long end = image.bumpOffset();
+            for (long from = image.heapStartOffset(); from < end; ) {
+                long to = damage.nextDamagedOffset(from);
+                HeapWalker.walk(memory, from, to, image.path(), step);
+                from = damage.nextIntactOffset(to);
             }
-            HeapWalker.walk(memory, from, image.bumpOffset(), image.path(), step);
         } catch (HeapScan.Stop stop) {
             // the visitor has seen enough
         }

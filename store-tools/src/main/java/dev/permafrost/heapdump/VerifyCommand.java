@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
                 "at least the references found, unreachable mortal objects (leaks).",
                 "A damaged header does not stop the check: each damaged range is reported (start, end,",
                 "what was wrong) and the walk restarts at the next plausible block; the objects checked",
-                "and the objects and bytes lost are counted.",
+                "and the objects and bytes lost are counted. Past the first 10,000 ranges, ranges are counted",
+                "but not listed (JSON: damaged_ranges_total, damaged_ranges_omitted).",
                 "Exit 0 clean, 1 findings (each with its offset), 2 unreadable."})
 final class VerifyCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The store file.")
@@ -38,13 +39,16 @@ final class VerifyCommand extends StoreCommand {
                 } else {
                     json.field("objects_lost", (String) null);
                 }
+                DamagedRanges damage = verifier.damage();
                 json.field("bytes_lost", verifier.bytesLost()).key("damaged_ranges").beginArray();
-                for (int i = 0; i < verifier.damage().size(); i++) {
-                    Verifier.Damage d = verifier.damage().get(i);
+                for (int i = 0; i < damage.kept().size(); i++) {
+                    Verifier.Damage d = damage.kept().get(i);
                     json.beginObject().field("start", d.startOffset()).field("end", d.endOffset()).field("bytes", d.bytes())
-                            .field("what", d.what()).field("references_into", verifier.referencesInto(i)).endObject();
+                            .field("what", d.what()).field("references_into", damage.referencesInto(i)).endObject();
                 }
-                json.endArray().key("checked").beginArray();
+                json.endArray().field("damaged_ranges_total", damage.count()).field("damaged_ranges_omitted", damage.omitted())
+                        .field("references_into_omitted", damage.referencesIntoOmitted())
+                        .key("checked").beginArray();
                 verifier.checked().forEach(json::value);
                 json.endArray().key("notes").beginArray();
                 verifier.notes().forEach(json::value);
@@ -64,14 +68,14 @@ final class VerifyCommand extends StoreCommand {
                 for (String n : verifier.notes()) {
                     out.println("note: " + n);
                 }
-                if (!verifier.damage().isEmpty()) {
-                    long into = 0;
-                    for (int i = 0; i < verifier.damage().size(); i++) {
-                        into += verifier.referencesInto(i);
-                    }
+                DamagedRanges damage = verifier.damage();
+                if (!damage.isEmpty()) {
+                    long into = damage.referencesIntoAll();
                     long lost = verifier.objectsLost();
-                    out.printf("damage: %,d damaged range(s), %,d bytes lost, %s; %,d objects checked; %,d reference(s) point into the damage%n",
-                            verifier.damage().size(), verifier.bytesLost(),
+                    out.printf("damage: %,d damaged range(s)%s, %,d bytes lost, %s; %,d objects checked; %,d reference(s) point into the damage%n",
+                            damage.count(), damage.omitted() == 0 ? ""
+                                    : String.format(" (the first %,d listed, %,d left out)", damage.kept().size(), damage.omitted()),
+                            verifier.bytesLost(),
                             lost >= 0 ? String.format("%,d object(s) lost", lost)
                                     : "objects lost unknown (the store was not closed cleanly: no commit counts its objects)",
                             verifier.census().liveObjects, into);

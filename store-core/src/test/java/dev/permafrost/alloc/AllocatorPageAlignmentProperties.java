@@ -38,7 +38,7 @@ class AllocatorPageAlignmentProperties {
 
     private static Allocator emptyHeap(MemorySegment heap, long limitOffset, boolean reuseAfterCommit) {
         return new Allocator(heap, FILE, new Allocator.Snapshot(HEAP_START, new long[SizeClasses.COUNT], 0, 0, 0, 0),
-                limitOffset, Allocator.SpaceReserver.NONE, reuseAfterCommit);
+                limitOffset, Allocator.SpaceReserver.NONE, BlockStarts.map(limitOffset, FILE), reuseAfterCommit);
     }
 
     /**
@@ -133,7 +133,7 @@ class AllocatorPageAlignmentProperties {
             long[] heads = new long[SizeClasses.COUNT];
             heads[SizeClasses.classOf(blockBytes)] = misaligned;
             Allocator allocator = new Allocator(heap, FILE, new Allocator.Snapshot(limit, heads, 0, 0, blockBytes, 16),
-                    limit, Allocator.SpaceReserver.NONE, false);
+                    limit, Allocator.SpaceReserver.NONE, BlockStarts.map(limit, FILE), false);
 
             assertThatThrownBy(() -> allocator.allocate(TypeIds.RAW, blockBytes - ObjectHeaderDescriptor.LENGTH))
                     .isInstanceOf(StoreFullException.class);

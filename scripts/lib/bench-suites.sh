@@ -7,6 +7,9 @@
 
 BENCH_SUITES=(refcount alloc objects cache startup fleet trace)
 BENCH_PROGRAM_SUITES=(startup fleet trace)
+# JMH suites that also have a main class (as above) for what JMH cannot measure (the cache suite's
+# memory per entry and build rate): its results join the JMH ones in SUITE.json.
+BENCH_MIXED_SUITES=(cache)
 
 # A full run: at least 3 forks (the page reports medians across them); each class's own warm-up
 # and measurement. A quick run: 1 fork, short iterations.
@@ -19,6 +22,23 @@ is_program_suite() {
   local s
   for s in "${BENCH_PROGRAM_SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done
   return 1
+}
+
+is_mixed_suite() {
+  local s
+  for s in "${BENCH_MIXED_SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done
+  return 1
+}
+
+# join_json_arrays A B: writes to standard output one JSON array of the elements of the arrays in
+# files A and B (each "[...]", as JMH and the suites write them).
+join_json_arrays() {
+  local a b
+  a=$(tr -d '\n' < "$1" | sed -e 's/^[[:space:]]*\[//' -e 's/\][[:space:]]*$//')
+  b=$(tr -d '\n' < "$2" | sed -e 's/^[[:space:]]*\[//' -e 's/\][[:space:]]*$//')
+  if [ -z "${a//[[:space:]]/}" ]; then printf '[%s]\n' "$b"
+  elif [ -z "${b//[[:space:]]/}" ]; then printf '[%s]\n' "$a"
+  else printf '[%s,%s]\n' "$a" "$b"; fi
 }
 
 # suite_main_class SUITE: dev.permafrost.jmh.startup.StartupSuite for startup

@@ -169,7 +169,8 @@ final class Snapshot {
     }
 
     /**
-     * Finds a key.
+     * Finds a key. The probe visits each slot at most once, and an entry that points outside its
+     * chunk is a {@link CorruptCacheException}: a damaged table neither loops nor reads elsewhere.
      *
      * @return the entry's position, or -1
      */
@@ -178,18 +179,24 @@ final class Snapshot {
         long at = CacheFormat.homeSlot(hash, count);
         long fingerprint = hash & CacheFormat.FINGERPRINT_MASK;
         MemorySegment slots = table;
-        while (true) {
-            long slot = slots.getAtIndex(CacheFormat.SLOT, at);
-            if (slot == 0) {
-                return -1;
+        try {
+            for (long probes = 0; probes < count; probes++) {
+                long slot = slots.getAtIndex(CacheFormat.SLOT, at);
+                if (slot == 0) {
+                    return -1;
+                }
+                if (slot >>> CacheFormat.POSITION_BITS == fingerprint && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
+                    return slot & CacheFormat.POSITION_MASK;
+                }
+                if (++at == count) {
+                    at = 0;
+                }
             }
-            if (slot >>> CacheFormat.POSITION_BITS == fingerprint && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
-                return slot & CacheFormat.POSITION_MASK;
-            }
-            if (++at == count) {
-                at = 0;
-            }
+        } catch (IndexOutOfBoundsException e) {
+            throw damagedEntry(slots.getAtIndex(CacheFormat.SLOT, at) & CacheFormat.POSITION_MASK, e);
         }
+        throw corrupt(PermafrostException.NO_OFFSET, "the table of " + count + " slots has no empty slot, for "
+                + entryCount + " entries");
     }
 
     private boolean keyEquals(long position, byte[] key) {
@@ -209,23 +216,38 @@ final class Snapshot {
 
     /** {@return the value's bytes of the entry at a position: inline bytes, or the out-of-line object's payload} */
     MemorySegment valueBytes(long position) {
-        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
-        long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyField = CacheFormat.getVarint(in, at);
-        long valueLengthAt = CacheFormat.varintEnd(in, at);
-        long start = CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1);
-        if ((keyField & 1) == 0) {
-            return in.asSlice(start, CacheFormat.getVarint(in, valueLengthAt));
+        try {
+            MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+            long at = position & CacheFormat.IN_CHUNK_MASK;
+            long keyField = CacheFormat.getVarint(in, at);
+            long valueLengthAt = CacheFormat.varintEnd(in, at);
+            long start = CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1);
+            if ((keyField & 1) == 0) {
+                return in.asSlice(start, CacheFormat.getVarint(in, valueLengthAt));
+            }
+            return store.payload(in.get(U64, start));
+        } catch (IndexOutOfBoundsException e) {
+            throw damagedEntry(position, e);
         }
-        return store.payload(in.get(U64, start));
     }
 
     /** {@return the out-of-line object of the entry at a position, or 0 if its value is inline} */
     long valueObject(long position) {
-        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
-        long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyField = CacheFormat.getVarint(in, at);
-        return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
+        try {
+            MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+            long at = position & CacheFormat.IN_CHUNK_MASK;
+            long keyField = CacheFormat.getVarint(in, at);
+            return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
+        } catch (IndexOutOfBoundsException e) {
+            throw damagedEntry(position, e);
+        }
+    }
+
+    /** The error of an entry whose position, lengths or varints run outside the chunks: the file is damaged. */
+    private CorruptCacheException damagedEntry(long position, IndexOutOfBoundsException cause) {
+        return new CorruptCacheException(directory, file, PermafrostException.NO_OFFSET, "the entry at position 0x"
+                + Long.toHexString(position) + " (chunk " + (position >>> CacheFormat.CHUNK_SHIFT) + " of " + chunks.length
+                + ", byte " + (position & CacheFormat.IN_CHUNK_MASK) + ") runs outside its chunk: " + cause.getMessage(), cause);
     }
 
     /** {@return every entry's position, in table order: for tests and tools} */

@@ -96,18 +96,20 @@ final class ObjectSpace {
     }
 
     /**
-     * Validates a reference read from the file: inside the mapping, 16-aligned, a live object of
-     * the type (0 = any) whose payload fits the mapping.
+     * Validates a reference read from the file's tables as the store opens: 16-aligned, a live
+     * object of the type (0 = any) whose payload ends at or below the committed bump offset (a
+     * copy-on-write mapping is larger than the file: a damaged length must not reach into it).
      */
     void checkStored(long offset, int typeId, String what) {
-        if (!isObjectOffset(offset)) {
+        long bump = store.committedBumpOffset();
+        if (!isObjectOffset(offset) || offset > bump - ObjectHeaderDescriptor.LENGTH) {
             throw new CorruptStoreException(file, offset, what + " is not at a 16-aligned offset inside the heap");
         }
         long meta = memory.get(StoreFormat.LONG, offset + ObjectHeaderDescriptor.META_OFFSET);
         long count = memory.get(StoreFormat.LONG, offset);
         int found = ObjectHeaderDescriptor.typeId(meta);
         if (count == ObjectHeaderDescriptor.FREE_COUNT || (typeId != 0 && found != typeId)
-                || offset + ObjectHeaderDescriptor.LENGTH + ObjectHeaderDescriptor.payloadBytes(meta) > memory.byteSize()) {
+                || ObjectHeaderDescriptor.payloadBytes(meta) > bump - offset - ObjectHeaderDescriptor.LENGTH) {
             throw new CorruptStoreException(file, offset, what + " is " + (count == 0 ? "a free block" : "an object of type "
                     + TypeIds.builtinName(found) + " with " + ObjectHeaderDescriptor.payloadBytes(meta) + " payload bytes")
                     + (typeId != 0 ? ", expected a live " + TypeIds.builtinName(typeId) : ""));

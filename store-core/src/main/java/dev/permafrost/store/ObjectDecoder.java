@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** Decodes any object from its stored type alone, with no Java class: for tools and generic readers. */
 final class ObjectDecoder {
@@ -54,7 +53,7 @@ final class ObjectDecoder {
                     case FieldKinds.LONG -> space.memory.get(StoreFormat.LONG, at);
                     case FieldKinds.FLOAT -> space.memory.get(ObjectSpace.FLOAT, at);
                     case FieldKinds.DOUBLE -> space.memory.get(ObjectSpace.DOUBLE, at);
-                    case FieldKinds.REFERENCE -> reference(space.memory.get(StoreFormat.LONG, at), objectOffset,
+                    case FieldKinds.REFERENCE -> space.storedRef(space.memory.get(StoreFormat.LONG, at), objectOffset,
                             () -> "field '" + f.name() + "' of a '" + layout.entry.name() + "'");
                     default -> {
                         long slot = space.memory.get(StoreFormat.LONG, at);
@@ -69,7 +68,7 @@ final class ObjectDecoder {
             Ref<?>[] refs = new Ref<?>[references.length];
             for (int i = 0; i < references.length; i++) {
                 int index = i;
-                refs[i] = reference(references[i], objectOffset, () -> "element " + index + " of a reference array");
+                refs[i] = space.storedRef(references[i], objectOffset, () -> "element " + index + " of a reference array");
             }
             return refs;
         }
@@ -82,18 +81,6 @@ final class ObjectDecoder {
                     + payload.byteSize() + " payload bytes, not a whole number of " + ArrayDescriptor.elementBytes(typeId) + "-byte elements");
         }
         return BuiltinKinds.decodeElements(typeId, payload);
-    }
-
-    /** A reference read from the file: {@code null} for 0; a value no object offset can have is a corrupt store. */
-    private Ref<?> reference(long reference, long objectOffset, Supplier<String> what) {
-        if (reference == 0) {
-            return null;
-        }
-        if (reference < 0 || (reference & (StoreFormat.OBJECT_ALIGNMENT - 1)) != 0) {
-            throw new CorruptStoreException(space.file, objectOffset, what.get() + " holds reference 0x"
-                    + Long.toHexString(reference) + ", not a 16-aligned offset");
-        }
-        return new Ref<>(reference);
     }
 
     /** An inline string or primitive array: its slot must place a whole number of elements inside the mapping. */

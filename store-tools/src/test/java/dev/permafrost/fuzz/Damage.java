@@ -17,7 +17,9 @@ import java.util.Arrays;
  * damage reaches past the checksum checks), then optionally a truncation.
  *
  * <p>Input layout, as {@link FuzzedDataProvider} reads it: the patch count and each patch's
- * fields, the re-checksum bits, the truncation. An empty input is the seed undamaged.
+ * fields, the re-checksum bits, the truncation. An empty input is the seed undamaged. The
+ * corpus's inputs mean something only against these seeds and this layout: a change to either
+ * (or to {@link Seeds}) turns them into other damage, so regression inputs must be found again.
  */
 final class Damage {
     /** Most patches one input makes. */

@@ -96,7 +96,7 @@ final class CacheDirectory {
         if (bytes.length > 64 || !text.endsWith("\n") || versionOf(text.substring(0, text.length() - 1)) < 0) {
             throw new CorruptCacheException(directory, current, 0, "CURRENT should hold a version file name"
                     + " (version-NNNNNNNNNN.pf) and a newline, but holds " + bytes.length + " bytes: '"
-                    + (bytes.length > 64 ? text.substring(0, 64) + "..." : text).replace("\n", "\\n") + "'", null);
+                    + (text.length() > 64 ? text.substring(0, 64) + "..." : text).replace("\n", "\\n") + "'", null);
         }
         return directory.resolve(text.substring(0, text.length() - 1));
     }

@@ -171,7 +171,9 @@ final class Snapshot {
     }
 
     /**
-     * Finds a key.
+     * Finds a key. The probe visits each slot at most once and stops at the table's last slot at
+     * the latest, which is empty; an entry that points outside its chunk is a
+     * {@link CorruptCacheException}: a damaged table neither loops nor reads elsewhere.
      *
      * @return the entry's position, or -1
      */
@@ -179,16 +181,20 @@ final class Snapshot {
         long at = CacheFormat.homeSlot(hash, slotCount);
         long fingerprint = hash & CacheFormat.FINGERPRINT_MASK;
         MemorySegment slots = table;
-        for (long displacement = 0; ; displacement++, at++) { // the last slot is empty: the walk ends in the table
-            long slot = slots.getAtIndex(CacheFormat.SLOT, at);
-            long tag = slot >>> CacheFormat.TAG_SHIFT;
-            if (tag == (displacement << CacheFormat.FINGERPRINT_BITS | fingerprint) && slot != 0
-                    && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
-                return slot & CacheFormat.POSITION_MASK;
+        try {
+            for (long displacement = 0; ; displacement++, at++) { // the last slot is empty (checked at open): the walk ends in the table
+                long slot = slots.getAtIndex(CacheFormat.SLOT, at);
+                long tag = slot >>> CacheFormat.TAG_SHIFT;
+                if (tag == (displacement << CacheFormat.FINGERPRINT_BITS | fingerprint) && slot != 0
+                        && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
+                    return slot & CacheFormat.POSITION_MASK;
+                }
+                if (slot == 0 || tag >>> CacheFormat.FINGERPRINT_BITS < displacement) {
+                    return -1; // empty, or an entry whose home is past this key's: so are the rest
+                }
             }
-            if (slot == 0 || tag >>> CacheFormat.FINGERPRINT_BITS < displacement) {
-                return -1; // empty, or an entry whose home is past this key's: so are the rest
-            }
+        } catch (IndexOutOfBoundsException e) {
+            throw damagedEntry(slots.getAtIndex(CacheFormat.SLOT, at) & CacheFormat.POSITION_MASK, e);
         }
     }
 
@@ -209,23 +215,38 @@ final class Snapshot {
 
     /** {@return the value's bytes of the entry at a position: inline bytes, or the out-of-line object's payload} */
     MemorySegment valueBytes(long position) {
-        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
-        long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyField = CacheFormat.getVarint(in, at);
-        long valueLengthAt = CacheFormat.varintEnd(in, at);
-        long start = CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1);
-        if ((keyField & 1) == 0) {
-            return in.asSlice(start, CacheFormat.getVarint(in, valueLengthAt));
+        try {
+            MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+            long at = position & CacheFormat.IN_CHUNK_MASK;
+            long keyField = CacheFormat.getVarint(in, at);
+            long valueLengthAt = CacheFormat.varintEnd(in, at);
+            long start = CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1);
+            if ((keyField & 1) == 0) {
+                return in.asSlice(start, CacheFormat.getVarint(in, valueLengthAt));
+            }
+            return store.payload(in.get(U64, start));
+        } catch (IndexOutOfBoundsException e) {
+            throw damagedEntry(position, e);
         }
-        return store.payload(in.get(U64, start));
     }
 
     /** {@return the out-of-line object of the entry at a position, or 0 if its value is inline} */
     long valueObject(long position) {
-        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
-        long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyField = CacheFormat.getVarint(in, at);
-        return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
+        try {
+            MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+            long at = position & CacheFormat.IN_CHUNK_MASK;
+            long keyField = CacheFormat.getVarint(in, at);
+            return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
+        } catch (IndexOutOfBoundsException e) {
+            throw damagedEntry(position, e);
+        }
+    }
+
+    /** The error of an entry whose position, lengths or varints run outside the chunks: the file is damaged. */
+    private CorruptCacheException damagedEntry(long position, IndexOutOfBoundsException cause) {
+        return new CorruptCacheException(directory, file, PermafrostException.NO_OFFSET, "the entry at position 0x"
+                + Long.toHexString(position) + " (chunk " + (position >>> CacheFormat.CHUNK_SHIFT) + " of " + chunks.length
+                + ", byte " + (position & CacheFormat.IN_CHUNK_MASK) + ") runs outside its chunk: " + cause.getMessage(), cause);
     }
 
     /** {@return every entry's position, in table order: for tests and tools} */

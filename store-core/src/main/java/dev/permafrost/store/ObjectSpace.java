@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * What every part of a store's typed layer shares: the store's memory and file, the one
@@ -96,22 +97,54 @@ final class ObjectSpace {
     }
 
     /**
-     * Validates a reference read from the file: inside the mapping, 16-aligned, a live object of
-     * the type (0 = any) whose payload fits the mapping.
+     * Validates a reference read from the file's tables as the store opens: 16-aligned, a live
+     * object of the type (0 = any) whose payload ends at or below the committed bump offset (a
+     * copy-on-write mapping is larger than the file: a damaged length must not reach into it).
      */
     void checkStored(long offset, int typeId, String what) {
-        if (!isObjectOffset(offset)) {
+        long bump = store.committedBumpOffset();
+        if (!isObjectOffset(offset) || offset > bump - ObjectHeaderDescriptor.LENGTH) {
             throw new CorruptStoreException(file, offset, what + " is not at a 16-aligned offset inside the heap");
         }
         long meta = memory.get(StoreFormat.LONG, offset + ObjectHeaderDescriptor.META_OFFSET);
         long count = memory.get(StoreFormat.LONG, offset);
         int found = ObjectHeaderDescriptor.typeId(meta);
         if (count == ObjectHeaderDescriptor.FREE_COUNT || (typeId != 0 && found != typeId)
-                || offset + ObjectHeaderDescriptor.LENGTH + ObjectHeaderDescriptor.payloadBytes(meta) > memory.byteSize()) {
+                || ObjectHeaderDescriptor.payloadBytes(meta) > bump - offset - ObjectHeaderDescriptor.LENGTH) {
             throw new CorruptStoreException(file, offset, what + " is " + (count == 0 ? "a free block" : "an object of type "
                     + TypeIds.builtinName(found) + " with " + ObjectHeaderDescriptor.payloadBytes(meta) + " payload bytes")
                     + (typeId != 0 ? ", expected a live " + TypeIds.builtinName(typeId) : ""));
         }
+    }
+
+    /**
+     * Turns a reference read from an object's payload into a {@link Ref}, without following it.
+     *
+     * @param reference    the word read
+     * @param objectOffset the object it was read from, or the reference itself where that is not known
+     * @param what         names the word, for the message ("field 'next' of a 'Node'")
+     * @return {@code null} for 0, else the reference
+     * @throws CorruptStoreException if no object can be at that offset (negative, or not 16-aligned)
+     */
+    Ref<?> storedRef(long reference, long objectOffset, Supplier<String> what) {
+        if (reference == 0) {
+            return null;
+        }
+        if (!canBeObjectOffset(reference)) {
+            throw badReference(reference, objectOffset, what.get());
+        }
+        return new Ref<>(reference);
+    }
+
+    /** {@return whether a {@link Ref} can name that offset: positive and 16-aligned} */
+    static boolean canBeObjectOffset(long reference) {
+        return reference > 0 && (reference & (StoreFormat.OBJECT_ALIGNMENT - 1)) == 0;
+    }
+
+    /** The error of a stored reference no object can be at, read from {@code what} of the object at {@code objectOffset}. */
+    CorruptStoreException badReference(long reference, long objectOffset, String what) {
+        return new CorruptStoreException(file, objectOffset, what + " holds reference 0x" + Long.toHexString(reference)
+                + ", not a 16-aligned offset");
     }
 
     /**

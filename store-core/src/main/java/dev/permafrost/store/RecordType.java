@@ -90,7 +90,7 @@ public final class RecordType<R extends Record> {
     private LongFunction<?> nestedDecoder(Component c, RecordType<?> target) {
         return switch (c.shape()) {
             case RECORD -> reference -> reference == 0 ? null : target.read(reference);
-            case REF -> reference -> reference == 0 ? null : new Ref<>(reference);
+            case REF -> reference -> storedRef(reference, reference, c.name());
             case RECORD_ARRAY -> reference -> {
                 if (reference == 0) {
                     return null;
@@ -321,6 +321,25 @@ public final class RecordType<R extends Record> {
             // the decoder reads by address: this (through its types and store) keeps the mapping's range reserved
             Reference.reachabilityFence(this);
         }
+    }
+
+    /**
+     * A reference read from a {@code Ref} field of one of this type's objects, as a {@link Ref}.
+     *
+     * @param reference    the word read
+     * @param objectOffset the object, or the reference itself where that is not known
+     * @param fieldName    the field
+     * @return {@code null} for 0, else the reference
+     * @throws dev.permafrost.error.CorruptStoreException if no object can be at that offset
+     */
+    Ref<?> storedRef(long reference, long objectOffset, String fieldName) {
+        if (reference == 0) {
+            return null;
+        }
+        if (!ObjectSpace.canBeObjectOffset(reference)) { // no message built, nothing allocated, unless it is damaged
+            throw types.space().badReference(reference, objectOffset, "field '" + fieldName + "' of a '" + name() + "'");
+        }
+        return new Ref<>(reference);
     }
 
     /** The store's typed error for a fault of a read past the end of a truncated file. */

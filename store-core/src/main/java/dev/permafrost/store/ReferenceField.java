@@ -39,7 +39,7 @@ public final class ReferenceField extends FieldAccessor {
      * @throws dev.permafrost.error.TypeMismatchException if the object is of another type
      */
     public Ref<?> get(Ref<?> object) {
-        long reference = get(checked(object));
-        return reference == 0 ? null : new Ref<>(reference);
+        long offset = checked(object);
+        return type.storedRef(get(offset), offset, name());
     }
 }

@@ -47,6 +47,10 @@ final class Roots {
     private void load(long table) {
         space.checkStored(table, TypeIds.ROOT_TABLE, "the root table");
         MemorySegment payload = space.payloadOf(table);
+        if (payload.byteSize() < RootTableDescriptor.ENTRIES_OFFSET) {
+            throw new CorruptStoreException(space.file, table, "root table of " + payload.byteSize()
+                    + " payload bytes, shorter than its " + RootTableDescriptor.ENTRIES_OFFSET + "-byte count");
+        }
         int count = RootTableDescriptor.count(payload);
         if (count < 0 || count > RootTableDescriptor.capacity(payload.byteSize())) {
             throw new CorruptStoreException(space.file, table, "root table count " + count + " does not fit its "

@@ -615,6 +615,11 @@ public final class Store implements AutoCloseable {
         return file.path();
     }
 
+    /** {@return the bump offset of the newest commit: every object the file's type and root tables name lies below it} */
+    long committedBumpOffset() {
+        return file.committed().bumpOffset();
+    }
+
     /** {@return the address the mapping starts at in this process: for tests and tools of this package} */
     long mappingAddress() {
         return file.address();

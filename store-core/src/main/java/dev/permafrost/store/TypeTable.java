@@ -73,6 +73,10 @@ final class TypeTable {
     private void loadTypeTable(long table) {
         space.checkStored(table, TypeIds.TYPE_TABLE, "the type table");
         MemorySegment payload = space.payloadOf(table);
+        if (payload.byteSize() < TypeTableDescriptor.ENTRIES_OFFSET) {
+            throw new CorruptStoreException(space.file, table, "type table of " + payload.byteSize()
+                    + " payload bytes, shorter than its " + TypeTableDescriptor.ENTRIES_OFFSET + "-byte count");
+        }
         int count = TypeTableDescriptor.count(payload);
         if (count < 0 || count > TypeTableDescriptor.capacity(payload.byteSize())) {
             throw new CorruptStoreException(space.file, table, "type table count " + count + " does not fit its "

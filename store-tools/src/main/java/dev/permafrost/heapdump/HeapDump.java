@@ -66,7 +66,7 @@ public final class HeapDump implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         boolean debug = Arrays.asList(args).contains("--debug");
         cli.setParameterExceptionHandler((e, arguments) -> {
-            err.println("heap-dump: " + e.getMessage() + " (see " + commandPath(e.getCommandLine()) + " --help)");
+            err.println("heap-dump: " + oneLine(e.getMessage()) + " (see " + commandPath(e.getCommandLine()) + " --help)");
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -74,7 +74,7 @@ public final class HeapDump implements Runnable {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("heap-dump " + commandLine.getCommandName() + ": " + describe(e));
+            err.println("heap-dump " + commandLine.getCommandName() + ": " + oneLine(describe(e)));
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -124,6 +124,30 @@ public final class HeapDump implements Runnable {
             return "out of memory: the store is too large for this JVM's heap; raise -Xmx in HEAP_DUMP_JAVA_OPTS";
         }
         return "unexpected error: " + e + " (rerun with --debug for the stack trace)";
+    }
+
+    /**
+     * The message as one line: a name read from a damaged file (a type's, a root's) may hold any
+     * character, and an error is one line. Line breaks and other control characters are escaped.
+     */
+    static String oneLine(String message) {
+        String text = String.valueOf(message);
+        StringBuilder line = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        line.append(String.format("\\u%04x", c));
+                    } else {
+                        line.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return line.toString();
     }
 
     private static String commandPath(CommandLine commandLine) {

@@ -2,7 +2,6 @@ package dev.permafrost.jmh.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.permafrost.cache.CacheWriter;
 import dev.permafrost.cache.Codecs;
 import dev.permafrost.cache.SharedCache;
 import dev.permafrost.jmh.Compared;
@@ -196,14 +195,7 @@ public final class CacheSuite {
         StringBuilder rates = new StringBuilder();
         for (int build = 0; build < BUILDS; build++) {
             Path into = directory.resolve("build-" + build);
-            long start = System.nanoTime();
-            try (CacheWriter<String, byte[]> writer = SharedCache.writer(into, Codecs.string(), Codecs.bytes())) {
-                for (int i = 0; i < entries; i++) {
-                    writer.put(keys[i], values[i]);
-                }
-                writer.publish();
-            }
-            long nanos = System.nanoTime() - start;
+            long nanos = CacheFootprint.timedBuild(into, keys, values);
             rates.append(rates.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.0f", entries / (nanos / 1e9)));
             CacheData.deleteTree(into);
         }

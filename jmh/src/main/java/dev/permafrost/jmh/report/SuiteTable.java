@@ -90,8 +90,8 @@ final class SuiteTable {
         }
         Result best = null;
         for (Result peer : row.cells()) {
-            if (PERMAFROST.equals(subject(peer)) || !peer.measured()) {
-                continue;
+            if (subject(peer).startsWith(PERMAFROST) || !peer.measured()) {
+                continue; // Permafrost, or a setting of it ("Permafrost, AOT cache", "Permafrost, leak tracer on"): not a peer
             }
             if (!peer.comparableUnit().equals(cell.comparableUnit())) {
                 return new Comparison(Double.NaN, null, false, Double.NaN, "units differ (" + peer.unit() + ", " + cell.unit() + ")");

@@ -206,11 +206,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         if (entry < 0) {
             throw new IllegalArgumentException("no value was put for the key " + key + " (" + file + ")");
         }
-        long position = positions[entry];
-        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
-        long at = position & CacheFormat.IN_CHUNK_MASK;
-        long keyField = CacheFormat.getVarint(in, at);
-        return Ref.to(in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1)));
+        return Ref.to(outOfLineObject(positions[entry]));
     }
 
     /**
@@ -381,14 +377,20 @@ public final class CacheWriter<K, V> implements AutoCloseable {
 
     /** Releases the out-of-line object of a replaced entry; returns the value bytes it counted. */
     private long dropValue(long position) {
+        long object = outOfLineObject(position);
+        if (object != 0) {
+            store.release(object);
+        }
+        MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
+        return CacheFormat.getVarint(in, CacheFormat.varintEnd(in, position & CacheFormat.IN_CHUNK_MASK));
+    }
+
+    /** {@return the object of the out-of-line value of the entry at a position, or 0 if its value is inline} */
+    private long outOfLineObject(long position) {
         MemorySegment in = chunks[(int) (position >>> CacheFormat.CHUNK_SHIFT)];
         long at = position & CacheFormat.IN_CHUNK_MASK;
         long keyField = CacheFormat.getVarint(in, at);
-        long valueLengthAt = CacheFormat.varintEnd(in, at);
-        if ((keyField & 1) != 0) {
-            store.release(in.get(U64, CacheFormat.varintEnd(in, valueLengthAt) + (keyField >>> 1)));
-        }
-        return CacheFormat.getVarint(in, valueLengthAt);
+        return (keyField & 1) == 0 ? 0 : in.get(U64, CacheFormat.varintEnd(in, CacheFormat.varintEnd(in, at)) + (keyField >>> 1));
     }
 
     /** Makes room for an entry in the chunk being filled, or in a new one; returns the entry's position. */

@@ -247,6 +247,11 @@ public final class RefCounts {
             long count = read(base, countLimit, objectOffset, counts);
             while (count > 0) {
                 if (counts.refusesChange(objectOffset)) {
+                    long now = (long) COUNT.getVolatile(RawMemory.EVERYWHERE, base + objectOffset);
+                    if (now != count) { // a last release freed it since the count was read (its start is gone with it)
+                        count = now;
+                        continue;
+                    }
                     throw counts.cannotChange(objectOffset, count);
                 }
                 long witness = (long) COUNT.compareAndExchange(RawMemory.EVERYWHERE, base + objectOffset, count, count + 1);

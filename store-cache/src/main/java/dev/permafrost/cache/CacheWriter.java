@@ -49,11 +49,20 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     private static final long CAPACITY_BYTES = 256L << 30;
     private static final long FIRST_CHUNK_BYTES = 4096;
     private static final long INDEX_HASH_MASK = 0xFFFF_FFFF_0000_0000L;
+    /**
+     * Tables tried per hash algorithm, each an eighth larger than the last, before the writer
+     * gives it up. With hashes that spread, the first always holds every entry within 255 slots
+     * of its home (the longest displacement at 1,000,000 entries is in the tens); a failure means
+     * hundreds of keys share a hash.
+     */
+    private static final int TABLE_ATTEMPTS = 4;
 
     private enum State { OPEN, PUBLISHED, CLOSED }
 
     private final Path directory;
     private final ByteCodec<K> keyCodec;
+    /** Whether the keys are {@link Codecs#string()}'s, whose table the writer hashes with algorithm 2 if it can. */
+    private final boolean stringKeys;
     private final Codec<V> valueCodec;
     private final ByteCodec<V> valueBytesCodec; // null for record values
     private final RecordType<? extends Record> recordType; // null for byte values
@@ -70,7 +79,10 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     /** Bytes of every chunk so far, headers included. */
     private long chunkBytes;
 
+    /** Algorithm 1 hashes of the entries' keys: the dedup index's, and the table's if algorithm 2 is not used. */
     private long[] hashes = new long[1024];
+    /** For string keys: the keys' {@code String.hashCode}, from which algorithm 2 hashes. */
+    private int[] stringHashCodes;
     private long[] positions = new long[1024];
     private int entryCount;
     /** Open addressing, power-of-two, load at most 1/2: the hash's high half | entry number + 1, 0 for empty. */
@@ -87,6 +99,8 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             case RecordCodec<?> record -> throw new IllegalArgumentException("a record codec (" + record.name()
                     + ") stores values only: keys are compared as bytes, use a ByteCodec");
         };
+        this.stringKeys = keyCodec == Codecs.string();
+        this.stringHashCodes = stringKeys ? new int[hashes.length] : null;
         checkName(keyCodec.name());
         checkName(valueCodec.name());
         try {
@@ -159,6 +173,14 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             throw new IllegalArgumentException("key of " + keyEncoded.length + " bytes is longer than "
                     + CacheFormat.MAX_KEY_BYTES + " (" + file + ")");
         }
+        int stringHashCode = 0;
+        if (stringKeys) {
+            stringHashCode = KeyHash.stringHashCode(keyEncoded);
+            if (stringHashCode != key.hashCode()) {
+                throw new IllegalArgumentException("the key of " + ((String) key).length() + " chars has an unpaired surrogate at char "
+                        + unpairedSurrogate((String) key) + ": its UTF-8 bytes would be another string's (" + file + ")");
+            }
+        }
         long hash = KeyHash.hash(keyEncoded);
         int slot = find(keyEncoded, hash);
         long position = valueBytesCodec != null ? appendBytes(keyEncoded, valueBytesCodec.encode(value)) : appendRecord(keyEncoded, value);
@@ -173,6 +195,12 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         if (entryCount == hashes.length) {
             hashes = Arrays.copyOf(hashes, entryCount * 2);
             positions = Arrays.copyOf(positions, entryCount * 2);
+            if (stringKeys) {
+                stringHashCodes = Arrays.copyOf(stringHashCodes, entryCount * 2);
+            }
+        }
+        if (stringKeys) {
+            stringHashCodes[entryCount] = stringHashCode;
         }
         hashes[entryCount] = hash;
         positions[entryCount] = position;
@@ -233,22 +261,20 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     public long publish() {
         checkOpen("publish");
         try {
-            long homeSlots = CacheSlotDescriptor.homeSlotCount(entryCount);
-            long tableOffset;
-            int longestProbe;
-            while (true) { // in home order; a displacement over the slot's 8 bits (never seen) retries with more slots
-                long tail = CacheSlotDescriptor.tailSlots(homeSlots);
-                long slotCount = CacheSlotDescriptor.homeSlotsFillingTheBlock(homeSlots, tail);
-                tableOffset = store.allocate((slotCount + tail) * Long.BYTES);
-                longestProbe = TableOrder.place(hashes, positions, entryCount, slotCount, store.payload(tableOffset));
-                if (longestProbe >= 0) {
-                    homeSlots = slotCount;
-                    break;
-                }
-                store.release(tableOffset);
-                homeSlots += homeSlots / 8 + 1;
+            int hashAlgorithm = CacheHeaderDescriptor.HASH_STRING;
+            Table table = stringKeys ? placeTable(stringTableHashes()) : null;
+            if (table == null) { // keys that are not strings, or strings whose hash codes crowd: hash their bytes
+                hashAlgorithm = CacheHeaderDescriptor.HASH_KEY_BYTES;
+                table = placeTable(hashes);
             }
-            long slotCount = homeSlots;
+            if (table == null) {
+                throw new KeyCollisionException(directory, file, "more than " + CacheSlotDescriptor.MAX_DISPLACEMENT
+                        + " of the " + entryCount + " keys crowd around one home slot with both hash algorithms, in "
+                        + TABLE_ATTEMPTS + " table sizes each: keys made to collide (hash algorithm 1 is not keyed)");
+            }
+            long tableOffset = table.offset();
+            int longestProbe = table.longestProbe();
+            long slotCount = table.homeSlots();
             long directoryOffset = store.allocate((long) chunkCount * Long.BYTES);
             MemorySegment chunkDirectory = store.payload(directoryOffset);
             for (int i = 0; i < chunkCount; i++) {
@@ -257,7 +283,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             byte[] keyName = keyCodec.name().getBytes(StandardCharsets.UTF_8);
             byte[] valueName = valueCodec.name().getBytes(StandardCharsets.UTF_8);
             long headerOffset = store.allocate(CacheHeaderDescriptor.headerBytes(keyName.length, valueName.length));
-            CacheHeaderDescriptor.encode(store.payload(headerOffset), CacheHeaderDescriptor.Header.current(entryCount,
+            CacheHeaderDescriptor.encode(store.payload(headerOffset), CacheHeaderDescriptor.Header.current(hashAlgorithm, entryCount,
                     slotCount, tableOffset, directoryOffset, chunkCount, longestProbe, keyBytes, valueBytes, version,
                     keyCodec.name(), valueCodec.name()));
             store.types().adoptRoot(CacheFormat.ROOT_NAME, Ref.to(headerOffset));
@@ -284,6 +310,53 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     @Override
     public String toString() {
         return "CacheWriter[" + file + ", " + entryCount + " entries, " + state + "]";
+    }
+
+    /** {@return the index of the string's first unpaired surrogate, or -1} */
+    private static int unpairedSurrogate(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A placed table: its object, home slot count and longest displacement. */
+    private record Table(long offset, long homeSlots, int longestProbe) {
+    }
+
+    /**
+     * Places the entries in a table by their hashes, in home order, trying {@link #TABLE_ATTEMPTS}
+     * sizes while an entry would lie more than 255 slots from its home.
+     *
+     * @return the table, or {@code null} if no size held every entry (nothing is left allocated)
+     */
+    private Table placeTable(long[] tableHashes) {
+        long homeSlots = CacheSlotDescriptor.homeSlotCount(entryCount);
+        for (int attempt = 0; attempt < TABLE_ATTEMPTS; attempt++, homeSlots += homeSlots / 8 + 1) {
+            long tail = CacheSlotDescriptor.tailSlots(homeSlots);
+            long slotCount = CacheSlotDescriptor.homeSlotsFillingTheBlock(homeSlots, tail);
+            long offset = store.allocate((slotCount + tail) * Long.BYTES);
+            int longest = TableOrder.place(tableHashes, positions, entryCount, slotCount, store.payload(offset));
+            if (longest >= 0) {
+                return new Table(offset, slotCount, longest);
+            }
+            store.release(offset);
+        }
+        return null;
+    }
+
+    /** {@return the entries' hashes by algorithm 2} */
+    private long[] stringTableHashes() {
+        long[] tableHashes = new long[entryCount];
+        for (int i = 0; i < entryCount; i++) {
+            tableHashes[i] = KeyHash.ofString(stringHashCodes[i]);
+        }
+        return tableHashes;
     }
 
     /**

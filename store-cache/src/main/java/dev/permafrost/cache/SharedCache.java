@@ -166,9 +166,12 @@ public final class SharedCache<K, V> implements AutoCloseable {
      * @throws CacheClosedException if the cache is closed
      */
     public V getIfPresent(K key) {
-        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
-        long hash = KeyHash.hash(encoded);
+        Objects.requireNonNull(key, "key");
+        byte[] encoded = null; // the frozen table of string keys needs no bytes to find a key absent
+        long hash = 0;
         if (overlayUsed) {
+            encoded = keyCodec.encode(key);
+            hash = KeyHash.hash(encoded);
             OverlayEntry own = findOwn(encoded, hash);
             if (own != null) {
                 if (own.isTombstone()) {
@@ -184,7 +187,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
         while (true) { // the frozen base, read without counting a handle: a close that raced the read is retried
             Snapshot snapshot = current;
             try {
-                long position = snapshot.find(encoded, hash);
+                long position = snapshot.find(key, encoded, hash);
                 V value = position < 0 ? null : decode(snapshot, position);
                 VarHandle.loadLoadFence(); // the reads above happened before the look at the close below
                 if (!snapshot.isClosed()) {
@@ -237,9 +240,12 @@ public final class SharedCache<K, V> implements AutoCloseable {
      * @throws CacheClosedException if the cache is closed
      */
     public CacheEntry<V> getEntry(K key) {
-        byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
-        long hash = KeyHash.hash(encoded);
+        Objects.requireNonNull(key, "key");
+        byte[] encoded = null; // the frozen table of string keys needs no bytes to find a key absent
+        long hash = 0;
         if (overlayUsed) {
+            encoded = keyCodec.encode(key);
+            hash = KeyHash.hash(encoded);
             OverlayEntry own = findOwn(encoded, hash);
             if (own != null) {
                 return own.isTombstone() ? null : new CacheEntry<>(this, own);
@@ -250,7 +256,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
             Snapshot snapshot = current;
             long position;
             try {
-                position = snapshot.find(encoded, hash);
+                position = snapshot.find(key, encoded, hash);
             } catch (RuntimeException e) {
                 if (!snapshot.isClosed()) {
                     throw e;
@@ -361,7 +367,7 @@ public final class SharedCache<K, V> implements AutoCloseable {
     public void invalidate(K key) {
         byte[] encoded = keyCodec.encode(Objects.requireNonNull(key, "key"));
         OverlayKey overlayKey = new OverlayKey(encoded, KeyHash.hash(encoded));
-        if (isFrozen(overlayKey)) {
+        if (isFrozen(key, overlayKey)) {
             install(overlayKey, OverlayEntry.tombstone());
             return;
         }
@@ -640,11 +646,11 @@ public final class SharedCache<K, V> implements AutoCloseable {
     }
 
     /** {@return whether the current version's frozen table holds a key} */
-    private boolean isFrozen(OverlayKey key) {
+    private boolean isFrozen(K key, OverlayKey encoded) {
         int stripe = Snapshot.stripe();
         Snapshot snapshot = acquire(stripe);
         try {
-            return snapshot.find(key.bytes(), key.hash()) >= 0;
+            return snapshot.find(key, encoded.bytes(), encoded.hash()) >= 0;
         } finally {
             snapshot.release(stripe);
         }

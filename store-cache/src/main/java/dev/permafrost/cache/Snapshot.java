@@ -58,11 +58,16 @@ final class Snapshot {
     private final MemorySegment table;
     private final MemorySegment[] chunks;
     final RecordType<? extends Record> recordType;
+    /** The reader's key codec, which {@link #find} encodes a key with when it needs the bytes. */
+    private final ByteCodec<Object> keyCodec;
+    /** Whether the table is hashed by algorithm 2 ({@link KeyHash#ofString}), else by algorithm 1 of the key's bytes. */
+    final boolean stringHashed;
     private final long[] counts = new long[STRIPES * STRIPE_LONGS];
     private volatile boolean retired;
     @SuppressWarnings("unused") // through CLOSED
     private volatile int closed;
 
+    @SuppressWarnings("unchecked") // the reader's key codec encodes the keys the reader is given
     private Snapshot(Path directory, Path file, Store store, Codec<?> keyCodec, Codec<?> valueCodec) {
         this.directory = directory;
         this.file = file;
@@ -92,6 +97,13 @@ final class Snapshot {
                     + keyName + "' and value codec '" + valueName + "'; the reader has key codec '" + keyCodec.name()
                     + "' and value codec '" + valueCodec.name() + "'", null);
         }
+        this.stringHashed = header.hashAlgorithm() == CacheHeaderDescriptor.HASH_STRING;
+        if (stringHashed && keyCodec != Codecs.string()) {
+            throw new CodecMismatchException(directory, file, headerOffset, "the version's table is hashed by the keys'"
+                    + " String.hashCode (hash algorithm 2), which only Codecs.string() gives; the reader's key codec '"
+                    + keyCodec.name() + "' is another", null);
+        }
+        this.keyCodec = (ByteCodec<Object>) keyCodec;
         this.entryCount = header.entryCount();
         this.slotCount = header.slotCount();
         this.longestProbe = header.longestProbe();
@@ -175,9 +187,26 @@ final class Snapshot {
      * the latest, which is empty; an entry that points outside its chunk is a
      * {@link CorruptCacheException}: a damaged table neither loops nor reads elsewhere.
      *
+     * <p>A table hashed by algorithm 2 takes the key's {@code String.hashCode} (cached in the
+     * string) and encodes the key only when a slot's fingerprint matches: a miss reads neither
+     * the key's characters nor its bytes.
+     *
+     * @param key      the key
+     * @param encoded  its bytes by the key codec, or {@code null} if the caller has not encoded it
+     * @param byteHash {@link KeyHash#hash} of {@code encoded}, if not {@code null}
      * @return the entry's position, or -1
      */
-    long find(byte[] key, long hash) {
+    long find(Object key, byte[] encoded, long byteHash) {
+        byte[] bytes = encoded;
+        long hash;
+        if (stringHashed) {
+            hash = KeyHash.ofString(key.hashCode());
+        } else if (bytes != null) {
+            hash = byteHash;
+        } else {
+            bytes = keyCodec.encode(key);
+            hash = KeyHash.hash(bytes);
+        }
         long at = CacheFormat.homeSlot(hash, slotCount);
         long fingerprint = hash & CacheFormat.FINGERPRINT_MASK;
         MemorySegment slots = table;
@@ -185,9 +214,13 @@ final class Snapshot {
             for (long displacement = 0; ; displacement++, at++) { // the last slot is empty (checked at open): the walk ends in the table
                 long slot = slots.getAtIndex(CacheFormat.SLOT, at);
                 long tag = slot >>> CacheFormat.TAG_SHIFT;
-                if (tag == (displacement << CacheFormat.FINGERPRINT_BITS | fingerprint) && slot != 0
-                        && keyEquals(slot & CacheFormat.POSITION_MASK, key)) {
-                    return slot & CacheFormat.POSITION_MASK;
+                if (tag == (displacement << CacheFormat.FINGERPRINT_BITS | fingerprint) && slot != 0) {
+                    if (bytes == null) {
+                        bytes = keyCodec.encode(key);
+                    }
+                    if (keyEquals(slot & CacheFormat.POSITION_MASK, bytes)) {
+                        return slot & CacheFormat.POSITION_MASK;
+                    }
                 }
                 if (slot == 0 || tag >>> CacheFormat.FINGERPRINT_BITS < displacement) {
                     return -1; // empty, or an entry whose home is past this key's: so are the rest

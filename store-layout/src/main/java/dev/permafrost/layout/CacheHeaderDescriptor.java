@@ -46,8 +46,18 @@ public final class CacheHeaderDescriptor {
      * stops early); version 1 (24-bit fingerprints, wrapping linear probes) is not read.
      */
     public static final int FORMAT_VERSION = 2;
-    /** Hash algorithm 1: {@code KeyHash} of {@code store-cache} ({@code docs/FORMAT.md}, "KeyHash"). */
-    public static final int HASH_ALGORITHM = 1;
+    /**
+     * Hash algorithm 1, any key codec: {@code KeyHash} of the key's bytes ({@code docs/FORMAT.md},
+     * "KeyHash (algorithm 1)").
+     */
+    public static final int HASH_KEY_BYTES = 1;
+    /**
+     * Hash algorithm 2, keys of codec {@code string:utf-8} only: {@code KeyHash} of the Java
+     * {@code String.hashCode} of the string the key's bytes are ({@code docs/FORMAT.md}, "KeyHash
+     * (algorithm 2)"), so that a reader finds a key's home slot from a {@code String}'s cached
+     * hash without reading its characters. The writer falls back to algorithm 1 when keys collide.
+     */
+    public static final int HASH_STRING = 2;
     /** The table's highest load, percent, that the writer sizes it for ({@link CacheSlotDescriptor#homeSlotCount}). */
     public static final int LOAD_PERCENT = 80;
     /** Longest codec name, bytes of UTF-8. */
@@ -116,8 +126,9 @@ public final class CacheHeaderDescriptor {
                          int longestProbe, long keyBytes, long valueBytes, long version, String keyCodecName,
                          String valueCodecName) {
         /**
-         * A header of this build's format: version, hash, position bits, chunk shift and load percent are its own.
+         * A header of this build's format: version, position bits, chunk shift and load percent are its own.
          *
+         * @param hashAlgorithm        {@link #HASH_KEY_BYTES} or {@link #HASH_STRING}
          * @param entryCount           entries
          * @param slotCount            home slots
          * @param tableOffset          the table's object
@@ -131,17 +142,17 @@ public final class CacheHeaderDescriptor {
          * @param valueCodecName       the value codec's name
          * @return the header
          */
-        public static Header current(long entryCount, long slotCount, long tableOffset, long chunkDirectoryOffset,
-                                     int chunkCount, int longestProbe, long keyBytes, long valueBytes, long version,
-                                     String keyCodecName, String valueCodecName) {
-            return new Header(FORMAT_VERSION, HASH_ALGORITHM, CacheSlotDescriptor.POSITION_BITS, CacheEntryDescriptor.CHUNK_SHIFT,
+        public static Header current(int hashAlgorithm, long entryCount, long slotCount, long tableOffset,
+                                     long chunkDirectoryOffset, int chunkCount, int longestProbe, long keyBytes,
+                                     long valueBytes, long version, String keyCodecName, String valueCodecName) {
+            return new Header(FORMAT_VERSION, hashAlgorithm, CacheSlotDescriptor.POSITION_BITS, CacheEntryDescriptor.CHUNK_SHIFT,
                     LOAD_PERCENT, entryCount, slotCount, tableOffset, chunkDirectoryOffset, chunkCount, longestProbe,
                     keyBytes, valueBytes, version, keyCodecName, valueCodecName);
         }
 
         /** {@return whether format version, hash algorithm, position bits and chunk shift are the ones this build reads} */
         public boolean isKnownFormat() {
-            return formatVersion == FORMAT_VERSION && hashAlgorithm == HASH_ALGORITHM
+            return formatVersion == FORMAT_VERSION && (hashAlgorithm == HASH_KEY_BYTES || hashAlgorithm == HASH_STRING)
                     && positionBits == CacheSlotDescriptor.POSITION_BITS && chunkShift == CacheEntryDescriptor.CHUNK_SHIFT;
         }
 

@@ -18,8 +18,10 @@ import net.jqwik.api.constraints.StringLength;
 class CacheDescriptorProperties {
     @Property(tries = 200)
     void aHeaderRoundTrips(@ForAll @LongRange(min = 0, max = 1L << 40) long entries, @ForAll long version,
-                           @ForAll @StringLength(max = 40) String keyCodec, @ForAll @StringLength(max = 40) String valueCodec) {
-        CacheHeaderDescriptor.Header header = CacheHeaderDescriptor.Header.current(entries, entries + 1, 0x3000, 0x5000, 7,
+                           @ForAll @StringLength(max = 40) String keyCodec, @ForAll @StringLength(max = 40) String valueCodec,
+                           @ForAll boolean stringHashed) {
+        int algorithm = stringHashed ? CacheHeaderDescriptor.HASH_STRING : CacheHeaderDescriptor.HASH_KEY_BYTES;
+        CacheHeaderDescriptor.Header header = CacheHeaderDescriptor.Header.current(algorithm, entries, entries + 1, 0x3000, 0x5000, 7,
                 3, entries * 16, entries * 100, version, keyCodec, valueCodec);
         MemorySegment payload = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(
                 utf8(keyCodec), utf8(valueCodec))]);
@@ -29,6 +31,7 @@ class CacheDescriptorProperties {
         assertThat(decoded.keyCodecName()).isEqualTo(new String(keyCodec.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 java.nio.charset.StandardCharsets.UTF_8)); // unpaired surrogates become '?' in UTF-8
         assertThat(decoded.isKnownFormat()).isTrue();
+        assertThat(decoded.hashAlgorithm()).isEqualTo(algorithm);
         assertThat(decoded.entryCount()).isEqualTo(entries);
         assertThat(decoded.version()).isEqualTo(version);
     }
@@ -36,7 +39,8 @@ class CacheDescriptorProperties {
     @Example
     void aHeaderIsTheBytesFormatMdGives() {
         MemorySegment payload = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(5, 2)]);
-        CacheHeaderDescriptor.encode(payload, CacheHeaderDescriptor.Header.current(3, 5, 0x3000, 0x3040, 1, 2, 12, 30, 9,
+        CacheHeaderDescriptor.encode(payload, CacheHeaderDescriptor.Header.current(
+                CacheHeaderDescriptor.HASH_KEY_BYTES, 3, 5, 0x3000, 0x3040, 1, 2, 12, 30, 9,
                 "bytes", "ab"));
         assertThat(HexFormat.of().formatHex(payload.toArray(ValueLayout.JAVA_BYTE))).isEqualTo(
                 "5046434143484531" + "02000000" + "01" + "28" + "14" + "50"

@@ -187,7 +187,8 @@ class FormatDocTest {
                 "SuperblockDescriptor.MAGIC", "CommitSlotDescriptor.MAGIC", "CommitSlotDescriptor.FLAG_CLEAN",
                 "CommitSlotDescriptor.FLAG_FROZEN", "TypeIds.INVALID", "TypeIds.FIRST_USER_TYPE_ID",
                 "ObjectHeaderDescriptor.MAX_TYPE_ID", "ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES",
-                "CacheHeaderDescriptor.MAGIC", "CacheHeaderDescriptor.FORMAT_VERSION", "CacheHeaderDescriptor.HASH_ALGORITHM",
+                "CacheHeaderDescriptor.MAGIC", "CacheHeaderDescriptor.FORMAT_VERSION", "CacheHeaderDescriptor.HASH_KEY_BYTES",
+                "CacheHeaderDescriptor.HASH_STRING",
                 "CacheHeaderDescriptor.LOAD_PERCENT", "CacheSlotDescriptor.POSITION_BITS", "CacheEntryDescriptor.CHUNK_SHIFT",
                 "CacheEntryDescriptor.MAX_KEY_BYTES");
     }

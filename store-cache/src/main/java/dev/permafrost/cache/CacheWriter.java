@@ -261,20 +261,15 @@ public final class CacheWriter<K, V> implements AutoCloseable {
     public long publish() {
         checkOpen("publish");
         try {
-            int hashAlgorithm = CacheHeaderDescriptor.HASH_STRING;
-            Table table = stringKeys ? placeTable(stringTableHashes()) : null;
+            Table table = stringKeys ? placeTable(stringTableHashes(), CacheHeaderDescriptor.HASH_STRING) : null;
             if (table == null) { // keys that are not strings, or strings whose hash codes crowd: hash their bytes
-                hashAlgorithm = CacheHeaderDescriptor.HASH_KEY_BYTES;
-                table = placeTable(hashes);
+                table = placeTable(hashes, CacheHeaderDescriptor.HASH_KEY_BYTES);
             }
             if (table == null) {
                 throw new KeyCollisionException(directory, file, "more than " + CacheSlotDescriptor.MAX_DISPLACEMENT
                         + " of the " + entryCount + " keys crowd around one home slot with both hash algorithms, in "
                         + TABLE_ATTEMPTS + " table sizes each: keys made to collide (hash algorithm 1 is not keyed)");
             }
-            long tableOffset = table.offset();
-            int longestProbe = table.longestProbe();
-            long slotCount = table.homeSlots();
             long directoryOffset = store.allocate((long) chunkCount * Long.BYTES);
             MemorySegment chunkDirectory = store.payload(directoryOffset);
             for (int i = 0; i < chunkCount; i++) {
@@ -283,9 +278,9 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             byte[] keyName = keyCodec.name().getBytes(StandardCharsets.UTF_8);
             byte[] valueName = valueCodec.name().getBytes(StandardCharsets.UTF_8);
             long headerOffset = store.allocate(CacheHeaderDescriptor.headerBytes(keyName.length, valueName.length));
-            CacheHeaderDescriptor.encode(store.payload(headerOffset), CacheHeaderDescriptor.Header.current(hashAlgorithm, entryCount,
-                    slotCount, tableOffset, directoryOffset, chunkCount, longestProbe, keyBytes, valueBytes, version,
-                    keyCodec.name(), valueCodec.name()));
+            CacheHeaderDescriptor.encode(store.payload(headerOffset), CacheHeaderDescriptor.Header.current(table.hashAlgorithm(),
+                    entryCount, table.homeSlots(), table.offset(), directoryOffset, chunkCount, table.longestProbe(), keyBytes,
+                    valueBytes, version, keyCodec.name(), valueCodec.name()));
             store.types().adoptRoot(CacheFormat.ROOT_NAME, Ref.to(headerOffset));
             store.freeze(); // checksummed, trimmed, synced, read-only; the store keeps a shared lock on it
             CacheDirectory.publish(directory, file); // the lock is held until CURRENT names the file
@@ -325,17 +320,19 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         return -1;
     }
 
-    /** A placed table: its object, home slot count and longest displacement. */
-    private record Table(long offset, long homeSlots, int longestProbe) {
+    /** A placed table: its object, home slot count, longest displacement and the hash algorithm that placed it. */
+    private record Table(long offset, long homeSlots, int longestProbe, int hashAlgorithm) {
     }
 
     /**
      * Places the entries in a table by their hashes, in home order, trying {@link #TABLE_ATTEMPTS}
      * sizes while an entry would lie more than 255 slots from its home.
      *
+     * @param tableHashes   the entries' hashes
+     * @param hashAlgorithm the algorithm that gave them, for the header
      * @return the table, or {@code null} if no size held every entry (nothing is left allocated)
      */
-    private Table placeTable(long[] tableHashes) {
+    private Table placeTable(long[] tableHashes, int hashAlgorithm) {
         long homeSlots = CacheSlotDescriptor.homeSlotCount(entryCount);
         for (int attempt = 0; attempt < TABLE_ATTEMPTS; attempt++, homeSlots += homeSlots / 8 + 1) {
             long tail = CacheSlotDescriptor.tailSlots(homeSlots);
@@ -343,7 +340,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             long offset = store.allocate((slotCount + tail) * Long.BYTES);
             int longest = TableOrder.place(tableHashes, positions, entryCount, slotCount, store.payload(offset));
             if (longest >= 0) {
-                return new Table(offset, slotCount, longest);
+                return new Table(offset, slotCount, longest, hashAlgorithm);
             }
             store.release(offset);
         }

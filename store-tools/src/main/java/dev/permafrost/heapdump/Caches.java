@@ -101,7 +101,8 @@ final class Caches {
             throw damaged(image, at, "cache format " + header.formatVersion() + " with hash " + header.hashAlgorithm()
                     + ", position bits " + header.positionBits() + ", chunk shift " + header.chunkShift()
                     + "; this build reads format " + CacheHeaderDescriptor.FORMAT_VERSION + " (hash "
-                    + CacheHeaderDescriptor.HASH_KEY_BYTES + " or " + CacheHeaderDescriptor.HASH_STRING + ", " + CacheSlotDescriptor.POSITION_BITS + ", "
+                    + CacheHeaderDescriptor.HASH_KEY_BYTES + " or " + CacheHeaderDescriptor.HASH_STRING + ", "
+                    + CacheSlotDescriptor.POSITION_BITS + ", "
                     + CacheEntryDescriptor.CHUNK_SHIFT + ")");
         }
         if (header.entryCount() < 0 || header.slotCount() <= header.entryCount()) {

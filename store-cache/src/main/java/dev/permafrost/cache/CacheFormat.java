@@ -1,6 +1,7 @@
 package dev.permafrost.cache;
 
 import dev.permafrost.layout.CacheEntryDescriptor;
+import dev.permafrost.layout.CacheFilterDescriptor;
 import dev.permafrost.layout.CacheHeaderDescriptor;
 import dev.permafrost.layout.CacheSlotDescriptor;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
@@ -11,8 +12,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * The cache format as this package uses it: short names for the descriptors of
  * {@code store-layout}, where the format is defined ({@link CacheHeaderDescriptor} for the
- * header, {@link CacheSlotDescriptor} for the table, {@link CacheEntryDescriptor} for chunks
- * and entries; {@code docs/FORMAT.md}, "Cache versions"). Nothing is defined here.
+ * header, {@link CacheSlotDescriptor} for the table, {@link CacheFilterDescriptor} for the
+ * filter, {@link CacheEntryDescriptor} for chunks and entries; {@code docs/FORMAT.md}, "Cache versions"). Nothing is defined here.
  */
 final class CacheFormat {
     static final String ROOT_NAME = CacheHeaderDescriptor.ROOT_NAME;
@@ -35,6 +36,8 @@ final class CacheFormat {
     static final ValueLayout.OfShort U16 = StoreFormat.SHORT;
     /** Slots are 8-aligned in the table object's payload (16-aligned): aligned reads. */
     static final ValueLayout.OfLong SLOT = CacheSlotDescriptor.SLOT;
+    /** The filter's words, 8-aligned too. */
+    static final ValueLayout.OfLong FILTER_WORD = CacheFilterDescriptor.WORD;
 
     private CacheFormat() {
     }
@@ -42,6 +45,16 @@ final class CacheFormat {
     /** {@return a key's home slot: the high half of hash × home slot count} */
     static long homeSlot(long hash, long homeSlots) {
         return CacheSlotDescriptor.homeSlot(hash, homeSlots);
+    }
+
+    /** {@return the filter's word that holds a key's bits: the high half of hash × word count} */
+    static long filterWord(long hash, long words) {
+        return CacheFilterDescriptor.word(hash, words);
+    }
+
+    /** {@return a key's bits in its filter word} */
+    static long filterMask(long hash) {
+        return CacheFilterDescriptor.mask(hash);
     }
 
     /** {@return the bytes an unsigned LEB128 varint of the value takes} */

@@ -3,10 +3,11 @@ package dev.permafrost.cache;
 import static dev.permafrost.cache.CacheFormat.U64;
 
 import dev.permafrost.error.PermafrostException;
-import dev.permafrost.layout.CacheHeaderDescriptor;
-import dev.permafrost.layout.CacheSlotDescriptor;
 import dev.permafrost.error.StoreAccessException;
 import dev.permafrost.error.StoreStateException;
+import dev.permafrost.layout.CacheFilterDescriptor;
+import dev.permafrost.layout.CacheHeaderDescriptor;
+import dev.permafrost.layout.CacheSlotDescriptor;
 import dev.permafrost.store.RecordType;
 import dev.permafrost.store.Ref;
 import dev.permafrost.store.Store;
@@ -279,7 +280,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             byte[] valueName = valueCodec.name().getBytes(StandardCharsets.UTF_8);
             long headerOffset = store.allocate(CacheHeaderDescriptor.headerBytes(keyName.length, valueName.length));
             CacheHeaderDescriptor.encode(store.payload(headerOffset), CacheHeaderDescriptor.Header.current(table.hashAlgorithm(),
-                    entryCount, table.homeSlots(), table.offset(), directoryOffset, chunkCount, table.longestProbe(), keyBytes,
+                    entryCount, table.homeSlots(), table.offset(), table.filterOffset(), directoryOffset, chunkCount, table.longestProbe(), keyBytes,
                     valueBytes, version, keyCodec.name(), valueCodec.name()));
             store.types().adoptRoot(CacheFormat.ROOT_NAME, Ref.to(headerOffset));
             store.freeze(); // checksummed, trimmed, synced, read-only; the store keeps a shared lock on it
@@ -320,8 +321,11 @@ public final class CacheWriter<K, V> implements AutoCloseable {
         return -1;
     }
 
-    /** A placed table: its object, home slot count, longest displacement and the hash algorithm that placed it. */
-    private record Table(long offset, long homeSlots, int longestProbe, int hashAlgorithm) {
+    /**
+     * A placed table: its object, home slot count, longest displacement, the hash algorithm that
+     * placed it and the filter of the same hashes.
+     */
+    private record Table(long offset, long homeSlots, int longestProbe, int hashAlgorithm, long filterOffset) {
     }
 
     /**
@@ -330,7 +334,7 @@ public final class CacheWriter<K, V> implements AutoCloseable {
      *
      * @param tableHashes   the entries' hashes
      * @param hashAlgorithm the algorithm that gave them, for the header
-     * @return the table, or {@code null} if no size held every entry (nothing is left allocated)
+     * @return the table and its filter, or {@code null} if no size held every entry (nothing is left allocated)
      */
     private Table placeTable(long[] tableHashes, int hashAlgorithm) {
         long homeSlots = CacheSlotDescriptor.homeSlotCount(entryCount);
@@ -340,11 +344,25 @@ public final class CacheWriter<K, V> implements AutoCloseable {
             long offset = store.allocate((slotCount + tail) * Long.BYTES);
             int longest = TableOrder.place(tableHashes, positions, entryCount, slotCount, store.payload(offset));
             if (longest >= 0) {
-                return new Table(offset, slotCount, longest, hashAlgorithm);
+                return new Table(offset, slotCount, longest, hashAlgorithm, filter(tableHashes));
             }
             store.release(offset);
         }
         return null;
+    }
+
+    /** {@return the filter's object, each entry's bits set in its word ({@link CacheFilterDescriptor})} */
+    private long filter(long[] tableHashes) {
+        long words = CacheFilterDescriptor.wordCount(entryCount);
+        long offset = store.allocate(words * CacheFilterDescriptor.WORD_LENGTH);
+        MemorySegment filter = store.payload(offset);
+        filter.fill((byte) 0); // the block may be a released table's
+        for (int i = 0; i < entryCount; i++) {
+            long word = CacheFormat.filterWord(tableHashes[i], words);
+            filter.setAtIndex(CacheFormat.FILTER_WORD, word,
+                    filter.getAtIndex(CacheFormat.FILTER_WORD, word) | CacheFormat.filterMask(tableHashes[i]));
+        }
+        return offset;
     }
 
     /** {@return the entries' hashes by algorithm 2} */

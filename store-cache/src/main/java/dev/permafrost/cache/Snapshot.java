@@ -56,6 +56,9 @@ final class Snapshot {
     final long keyBytes;
     final long valueBytes;
     private final MemorySegment table;
+    /** The filter ({@code CacheFilterDescriptor}): a key whose bits are not all set in its word is absent. */
+    private final MemorySegment filter;
+    private final long filterWords;
     private final MemorySegment[] chunks;
     final RecordType<? extends Record> recordType;
     /** The reader's key codec, which {@link #find} encodes a key with when it needs the bytes. */
@@ -111,6 +114,11 @@ final class Snapshot {
         this.valueBytes = header.valueBytes();
         this.version = header.version();
         this.table = object(header.tableOffset(), "table");
+        this.filter = object(header.filterOffset(), "filter");
+        this.filterWords = filter.byteSize() / Long.BYTES;
+        if (filterWords == 0 || filter.byteSize() % Long.BYTES != 0) {
+            throw corrupt(headerOffset, "the filter has " + filter.byteSize() + " bytes: not a positive number of 8-byte words");
+        }
         long tableSlots = table.byteSize() / Long.BYTES;
         if (slotCount <= entryCount || table.byteSize() % Long.BYTES != 0 || tableSlots <= slotCount
                 || table.getAtIndex(CacheFormat.SLOT, tableSlots - 1) != 0) {
@@ -187,7 +195,8 @@ final class Snapshot {
      * the latest, which is empty; an entry that points outside its chunk is a
      * {@link CorruptCacheException}: a damaged table neither loops nor reads elsewhere.
      *
-     * <p>A table hashed by algorithm 2 takes the key's {@code String.hashCode} (cached in the
+     * <p>The filter answers first: most absent keys end after one load of it, and read no slot.
+     * A table hashed by algorithm 2 takes the key's {@code String.hashCode} (cached in the
      * string) and encodes the key only when a slot's fingerprint matches: a miss reads neither
      * the key's characters nor its bytes.
      *
@@ -206,6 +215,10 @@ final class Snapshot {
         } else {
             bytes = keyCodec.encode(key);
             hash = KeyHash.hash(bytes);
+        }
+        long bits = CacheFormat.filterMask(hash);
+        if ((filter.getAtIndex(CacheFormat.FILTER_WORD, CacheFormat.filterWord(hash, filterWords)) & bits) != bits) {
+            return -1; // absent: one load, and a branch a run of misses predicts
         }
         long at = CacheFormat.homeSlot(hash, slotCount);
         long fingerprint = hash & CacheFormat.FINGERPRINT_MASK;

@@ -3,6 +3,9 @@ package dev.permafrost.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.permafrost.layout.CacheHeaderDescriptor;
+import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -62,6 +65,24 @@ class BadInputTest {
             channel.truncate(channel.size() / 2);
         }
         assertThatThrownBy(() -> open(dir)).isInstanceOf(CorruptCacheException.class).hasMessageContaining(version.toString());
+    }
+
+    @Test
+    void aFilterThatIsNotWholeWordsIsRefusedNamingTheFile() throws Exception {
+        publish();
+        Path version = CacheDirectory.current(dir);
+        long header;
+        try (Store store = Store.open(version, OpenMode.COPY_ON_WRITE)) {
+            header = store.types().root(CacheHeaderDescriptor.ROOT_NAME).orElseThrow().offset();
+        }
+        makeWritable(version);
+        try (FileChannel channel = FileChannel.open(version, StandardOpenOption.WRITE)) { // the filter: the header itself
+            channel.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, header),
+                    header + ObjectHeaderDescriptor.LENGTH + CacheHeaderDescriptor.FILTER_OFFSET_OFFSET);
+        }
+        assertThatThrownBy(() -> open(dir)).isInstanceOf(CorruptCacheException.class)
+                .hasMessageContaining(version.toString()).hasMessageContaining("the filter has 116 bytes");
+        assertThat(CacheDirectory.isLocked(version)).as("closed what it opened").isFalse();
     }
 
     @Test

@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The header of a cache version ({@code store-cache}; {@code docs/FORMAT.md}, "Cache
  * versions"): a raw object named by the root {@value #ROOT_NAME} of a frozen store, from which
- * the table ({@link CacheSlotDescriptor}) and the chunks of entries ({@link CacheEntryDescriptor})
- * are reached. Offsets are from the start of its payload; every field little-endian.
+ * the table ({@link CacheSlotDescriptor}), the filter ({@link CacheFilterDescriptor}) and the
+ * chunks of entries ({@link CacheEntryDescriptor}) are reached. Offsets are from the start of
+ * its payload; every field little-endian.
  *
  * <pre>
  *  0                   8         12  13  14  15  16                  24                  32
@@ -24,10 +25,10 @@ import java.nio.charset.StandardCharsets;
  *  | table offset      | chunk dir offset  | chunks  | longest | key bytes         |
  *  |                   |                   | (u32)   | probe   | (summed)          |
  *  +-------------------+-------------------+---------+---------+-------------------+
- *  64                  72                  80
- *  | value bytes       | version number    | u16 N | key codec name (N bytes UTF-8) |
- *  | (summed)          |                   | u16 M | value codec name (M bytes)     |
- *  +-------------------+-------------------+---------------------------------------+
+ *  64                  72                  80                  88
+ *  | value bytes       | version number    | filter offset     | u16 N | key codec name (N bytes) |
+ *  | (summed)          |                   |                   | u16 M | value codec name (M)     |
+ *  +-------------------+-------------------+-------------------+--------------------------+
  * </pre>
  *
  * A reader refuses another format version, hash algorithm, position bits or chunk shift
@@ -41,11 +42,13 @@ public final class CacheHeaderDescriptor {
     /** The magic, ASCII {@link #MAGIC_TEXT}, as the little-endian long at offset 0. */
     public static final long MAGIC = MemorySegment.ofArray(MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII)).get(LONG, 0);
     /**
-     * The cache format version this build writes and reads. Version 2: slots hold a displacement
-     * and a 16-bit fingerprint, the table is in home order with a tail (a lookup of an absent key
-     * stops early); version 1 (24-bit fingerprints, wrapping linear probes) is not read.
+     * The cache format version this build writes and reads. Version 3: a filter
+     * ({@link CacheFilterDescriptor}) the header names at {@link #FILTER_OFFSET_OFFSET} answers most
+     * lookups of absent keys before the table. Version 2 (the same without the filter; slots with a
+     * displacement and a 16-bit fingerprint, in home order with a tail) and version 1 (24-bit
+     * fingerprints, wrapping linear probes) are not read.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /**
      * Hash algorithm 1, any key codec: {@code KeyHash} of the key's bytes ({@code docs/FORMAT.md},
      * "KeyHash (algorithm 1)").
@@ -93,8 +96,10 @@ public final class CacheHeaderDescriptor {
     public static final int VALUE_BYTES_OFFSET = 64;
     /** Offset of the 8-byte version number (the file name's). */
     public static final int VERSION_OFFSET = 72;
+    /** Offset of the 8-byte reference to the raw object holding the filter's words. */
+    public static final int FILTER_OFFSET_OFFSET = 80;
     /** Offset of the codec names: u16 length and UTF-8 bytes of the key codec's, then the value codec's. */
-    public static final int CODEC_NAMES_OFFSET = 80;
+    public static final int CODEC_NAMES_OFFSET = 88;
     /** Bytes of the header before the codec names: the shortest a header can be. */
     public static final int FIXED_LENGTH = CODEC_NAMES_OFFSET;
 
@@ -112,6 +117,7 @@ public final class CacheHeaderDescriptor {
      * @param entryCount           entries (distinct keys)
      * @param slotCount            home slots of the table (its object holds more: the tail)
      * @param tableOffset          the table's object
+     * @param filterOffset         the filter's object
      * @param chunkDirectoryOffset the chunk directory's object
      * @param chunkCount           chunks of entries
      * @param longestProbe         the most slots any entry lies past its home slot
@@ -122,8 +128,8 @@ public final class CacheHeaderDescriptor {
      * @param valueCodecName       the value codec's name
      */
     public record Header(int formatVersion, int hashAlgorithm, int positionBits, int chunkShift, int loadPercent,
-                         long entryCount, long slotCount, long tableOffset, long chunkDirectoryOffset, int chunkCount,
-                         int longestProbe, long keyBytes, long valueBytes, long version, String keyCodecName,
+                         long entryCount, long slotCount, long tableOffset, long filterOffset, long chunkDirectoryOffset,
+                         int chunkCount, int longestProbe, long keyBytes, long valueBytes, long version, String keyCodecName,
                          String valueCodecName) {
         /**
          * A header of this build's format: version, position bits, chunk shift and load percent are its own.
@@ -132,6 +138,7 @@ public final class CacheHeaderDescriptor {
          * @param entryCount           entries
          * @param slotCount            home slots
          * @param tableOffset          the table's object
+         * @param filterOffset         the filter's object
          * @param chunkDirectoryOffset the chunk directory's object
          * @param chunkCount           chunks
          * @param longestProbe         the longest probe, slots
@@ -142,11 +149,11 @@ public final class CacheHeaderDescriptor {
          * @param valueCodecName       the value codec's name
          * @return the header
          */
-        public static Header current(int hashAlgorithm, long entryCount, long slotCount, long tableOffset,
+        public static Header current(int hashAlgorithm, long entryCount, long slotCount, long tableOffset, long filterOffset,
                                      long chunkDirectoryOffset, int chunkCount, int longestProbe, long keyBytes,
                                      long valueBytes, long version, String keyCodecName, String valueCodecName) {
             return new Header(FORMAT_VERSION, hashAlgorithm, CacheSlotDescriptor.POSITION_BITS, CacheEntryDescriptor.CHUNK_SHIFT,
-                    LOAD_PERCENT, entryCount, slotCount, tableOffset, chunkDirectoryOffset, chunkCount, longestProbe,
+                    LOAD_PERCENT, entryCount, slotCount, tableOffset, filterOffset, chunkDirectoryOffset, chunkCount, longestProbe,
                     keyBytes, valueBytes, version, keyCodecName, valueCodecName);
         }
 
@@ -212,6 +219,7 @@ public final class CacheHeaderDescriptor {
         payload.set(LONG, KEY_BYTES_OFFSET, header.keyBytes());
         payload.set(LONG, VALUE_BYTES_OFFSET, header.valueBytes());
         payload.set(LONG, VERSION_OFFSET, header.version());
+        payload.set(LONG, FILTER_OFFSET_OFFSET, header.filterOffset());
         long at = CODEC_NAMES_OFFSET;
         payload.set(SHORT, at, (short) keyName.length);
         MemorySegment.copy(keyName, 0, payload, ValueLayout.JAVA_BYTE, at + 2, keyName.length);
@@ -236,7 +244,7 @@ public final class CacheHeaderDescriptor {
         return new Header(payload.get(INT, FORMAT_VERSION_OFFSET), payload.get(ValueLayout.JAVA_BYTE, HASH_ALGORITHM_OFFSET),
                 payload.get(ValueLayout.JAVA_BYTE, POSITION_BITS_OFFSET), payload.get(ValueLayout.JAVA_BYTE, CHUNK_SHIFT_OFFSET),
                 payload.get(ValueLayout.JAVA_BYTE, LOAD_PERCENT_OFFSET), payload.get(LONG, ENTRY_COUNT_OFFSET),
-                payload.get(LONG, SLOT_COUNT_OFFSET), payload.get(LONG, TABLE_OFFSET_OFFSET),
+                payload.get(LONG, SLOT_COUNT_OFFSET), payload.get(LONG, TABLE_OFFSET_OFFSET), payload.get(LONG, FILTER_OFFSET_OFFSET),
                 payload.get(LONG, CHUNK_DIRECTORY_OFFSET_OFFSET), payload.get(INT, CHUNK_COUNT_OFFSET),
                 payload.get(INT, LONGEST_PROBE_OFFSET), payload.get(LONG, KEY_BYTES_OFFSET), payload.get(LONG, VALUE_BYTES_OFFSET),
                 payload.get(LONG, VERSION_OFFSET), keyName, valueName);

@@ -21,7 +21,7 @@ class CacheDescriptorProperties {
                            @ForAll @StringLength(max = 40) String keyCodec, @ForAll @StringLength(max = 40) String valueCodec,
                            @ForAll boolean stringHashed) {
         int algorithm = stringHashed ? CacheHeaderDescriptor.HASH_STRING : CacheHeaderDescriptor.HASH_KEY_BYTES;
-        CacheHeaderDescriptor.Header header = CacheHeaderDescriptor.Header.current(algorithm, entries, entries + 1, 0x3000, 0x5000, 7,
+        CacheHeaderDescriptor.Header header = CacheHeaderDescriptor.Header.current(algorithm, entries, entries + 1, 0x3000, 0x4000, 0x5000, 7,
                 3, entries * 16, entries * 100, version, keyCodec, valueCodec);
         MemorySegment payload = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(
                 utf8(keyCodec), utf8(valueCodec))]);
@@ -34,18 +34,23 @@ class CacheDescriptorProperties {
         assertThat(decoded.hashAlgorithm()).isEqualTo(algorithm);
         assertThat(decoded.entryCount()).isEqualTo(entries);
         assertThat(decoded.version()).isEqualTo(version);
+        assertThat(decoded.filterOffset()).isEqualTo(0x4000);
+        assertThat(decoded).isEqualTo(new CacheHeaderDescriptor.Header(header.formatVersion(), algorithm, header.positionBits(),
+                header.chunkShift(), header.loadPercent(), entries, entries + 1, 0x3000, 0x4000, 0x5000, 7, 3, entries * 16,
+                entries * 100, version, decoded.keyCodecName(), decoded.valueCodecName()));
     }
 
     @Example
     void aHeaderIsTheBytesFormatMdGives() {
         MemorySegment payload = MemorySegment.ofArray(new byte[(int) CacheHeaderDescriptor.headerBytes(5, 2)]);
         CacheHeaderDescriptor.encode(payload, CacheHeaderDescriptor.Header.current(
-                CacheHeaderDescriptor.HASH_KEY_BYTES, 3, 5, 0x3000, 0x3040, 1, 2, 12, 30, 9,
+                CacheHeaderDescriptor.HASH_KEY_BYTES, 3, 5, 0x3000, 0x3020, 0x3040, 1, 2, 12, 30, 9,
                 "bytes", "ab"));
         assertThat(HexFormat.of().formatHex(payload.toArray(ValueLayout.JAVA_BYTE))).isEqualTo(
-                "5046434143484531" + "02000000" + "01" + "28" + "14" + "50"
+                "5046434143484531" + "03000000" + "01" + "28" + "14" + "50"
                         + "0300000000000000" + "0500000000000000" + "0030000000000000" + "4030000000000000"
                         + "01000000" + "02000000" + "0c00000000000000" + "1e00000000000000" + "0900000000000000"
+                        + "2030000000000000"
                         + "0500" + "6279746573" + "0200" + "6162");
         assertThat(CacheHeaderDescriptor.MAGIC).isEqualTo(0x3145484341434650L);
     }
@@ -83,6 +88,51 @@ class CacheDescriptorProperties {
         assertThat(CacheSlotDescriptor.homeSlotsFillingTheBlock(fewest, 256)).isEqualTo(1_310_718 - 256);
         assertThat(CacheSlotDescriptor.homeSlotCount(0)).as("one slot at least").isEqualTo(1);
         assertThat(CacheSlotDescriptor.tailSlots(1)).isEqualTo(1);
+    }
+
+    @Property
+    void theFilterGivesEachEntryEightBitsAtLeastAndFillsItsBlock(@ForAll @LongRange(min = 0, max = 50_000_000) long entries) {
+        long words = CacheFilterDescriptor.wordCount(entries);
+        assertThat(words).isPositive();
+        assertThat(words * Long.SIZE).isGreaterThanOrEqualTo(entries * CacheFilterDescriptor.BITS_PER_ENTRY);
+        long block = SizeClasses.blockBytes(words * CacheFilterDescriptor.WORD_LENGTH);
+        assertThat(block - ObjectHeaderDescriptor.LENGTH - words * CacheFilterDescriptor.WORD_LENGTH).isBetween(0L, 7L);
+    }
+
+    @Property
+    void aKeySetsAtMostFourBitsOfAWordBelowTheWordCount(@ForAll long hash, @ForAll @LongRange(min = 1) long words) {
+        assertThat(Long.bitCount(CacheFilterDescriptor.mask(hash))).isBetween(1, CacheFilterDescriptor.PROBES);
+        assertThat(CacheFilterDescriptor.word(hash, words)).isBetween(0L, words - 1);
+    }
+
+    @Example
+    void theFilterBitsAreTheOnesFormatMdComputes() {
+        assertThat(CacheFilterDescriptor.mask(1)).as("bits 39, 35, 29, 57").isEqualTo(0x0200008820000000L);
+        assertThat(CacheFilterDescriptor.mask(0x0123456789ABCDEFL)).as("bits 3, 9, 14, 39").isEqualTo(0x0000008000004208L);
+        assertThat(CacheFilterDescriptor.word(0x0123456789ABCDEFL, 1000)).isEqualTo(4);
+        assertThat(CacheFilterDescriptor.wordCount(1_000_000)).as("125,000 words, the block's 131,070").isEqualTo(131_070);
+    }
+
+    @Example
+    void aFilterPassesEveryEntryAndAboutThreePercentOfOtherKeys() {
+        int entries = 200_000;
+        long words = CacheFilterDescriptor.wordCount(entries);
+        long[] filter = new long[Math.toIntExact(words)];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        long[] hashes = random.longs(entries).toArray();
+        for (long hash : hashes) {
+            filter[(int) CacheFilterDescriptor.word(hash, words)] |= CacheFilterDescriptor.mask(hash);
+        }
+        for (long hash : hashes) {
+            long bits = CacheFilterDescriptor.mask(hash);
+            assertThat(filter[(int) CacheFilterDescriptor.word(hash, words)] & bits).isEqualTo(bits);
+        }
+        int others = 1_000_000;
+        long passed = random.longs(others).filter(hash -> {
+            long bits = CacheFilterDescriptor.mask(hash);
+            return (filter[(int) CacheFilterDescriptor.word(hash, words)] & bits) == bits;
+        }).count();
+        assertThat((double) passed / others).as("false positives: about 3.3%% at 8 bits an entry").isBetween(0.02, 0.045);
     }
 
     @Property

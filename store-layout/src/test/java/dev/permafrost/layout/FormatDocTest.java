@@ -188,7 +188,8 @@ class FormatDocTest {
                 "CommitSlotDescriptor.FLAG_FROZEN", "TypeIds.INVALID", "TypeIds.FIRST_USER_TYPE_ID",
                 "ObjectHeaderDescriptor.MAX_TYPE_ID", "ObjectHeaderDescriptor.MAX_PAYLOAD_BYTES",
                 "CacheHeaderDescriptor.MAGIC", "CacheHeaderDescriptor.FORMAT_VERSION", "CacheHeaderDescriptor.HASH_KEY_BYTES",
-                "CacheHeaderDescriptor.HASH_STRING",
+                "CacheHeaderDescriptor.HASH_STRING", "CacheFilterDescriptor.PROBES", "CacheFilterDescriptor.BITS_PER_ENTRY",
+                "CacheFilterDescriptor.MIX",
                 "CacheHeaderDescriptor.LOAD_PERCENT", "CacheSlotDescriptor.POSITION_BITS", "CacheEntryDescriptor.CHUNK_SHIFT",
                 "CacheEntryDescriptor.MAX_KEY_BYTES");
     }
@@ -203,6 +204,7 @@ class FormatDocTest {
         assertThat(doc).contains(String.format("0x%016X", ObjectHeaderDescriptor.IMMORTAL_COUNT));
         assertThat(doc).contains("format version " + StoreFormat.FORMAT_VERSION);
         assertThat(doc).contains("`PAGE_SIZE` = " + StoreFormat.PAGE_SIZE);
+        assertThat(doc).as("the filter's worked example").contains(String.format("`bits = 0x%016X`", CacheFilterDescriptor.mask(1)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.permafrost.heapdump;
 
 import dev.permafrost.error.CorruptStoreException;
 import dev.permafrost.layout.CacheEntryDescriptor;
+import dev.permafrost.layout.CacheFilterDescriptor;
 import dev.permafrost.layout.CacheHeaderDescriptor;
 import dev.permafrost.layout.CacheSlotDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -25,9 +26,11 @@ final class Caches {
      * @param headerOffset the header object
      * @param header       the decoded header
      * @param tableSlots   the table's slots: the home slots and the tail
+     * @param filterBytes  the filter's bytes
      * @param fileBytes    the store file's size, which the per-entry overhead is counted from
      */
-    record Cache(String root, long headerOffset, CacheHeaderDescriptor.Header header, long tableSlots, long fileBytes) {
+    record Cache(String root, long headerOffset, CacheHeaderDescriptor.Header header, long tableSlots, long filterBytes,
+                 long fileBytes) {
         /** {@return the table's load: entries per home slot} */
         double load() {
             return header.slotCount() == 0 ? 0 : (double) header.entryCount() / header.slotCount();
@@ -40,9 +43,10 @@ final class Caches {
 
         /** {@return the one-line text form, after the root's name} */
         String describe() {
-            return String.format(Locale.ROOT, "version %d: %,d entries, %,d table slots (%,d home, load %.2f), %.2f bytes"
-                            + " per entry beyond keys and values, longest probe %d, codecs %s -> %s, cache format %d",
-                    header.version(), header.entryCount(), tableSlots, header.slotCount(), load(), overheadBytesPerEntry(),
+            return String.format(Locale.ROOT, "version %d: %,d entries, %,d table slots (%,d home, load %.2f), filter %s, %.2f"
+                            + " bytes per entry beyond keys and values, longest probe %d, codecs %s -> %s, cache format %d",
+                    header.version(), header.entryCount(), tableSlots, header.slotCount(), load(), Units.bytes(filterBytes),
+                    overheadBytesPerEntry(),
                     header.longestProbe(), header.keyCodecName(), header.valueCodecName(), header.formatVersion());
         }
 
@@ -54,7 +58,7 @@ final class Caches {
         void toJson(Json json) {
             json.beginObject().field("root", root).field("header_offset", headerOffset).field("version", header.version())
                     .field("entries", header.entryCount()).field("table_slots", tableSlots)
-                    .field("home_slots", header.slotCount()).field("load", load())
+                    .field("home_slots", header.slotCount()).field("load", load()).field("filter_bytes", filterBytes)
                     .field("overhead_bytes_per_entry", overheadBytesPerEntry())
                     .field("longest_probe", header.longestProbe()).field("key_codec", header.keyCodecName())
                     .field("value_codec", header.valueCodecName()).field("key_bytes", header.keyBytes())
@@ -120,13 +124,19 @@ final class Caches {
             throw damaged(image, at, "its table at " + Units.hex(header.tableOffset()) + " has " + table.byteSize()
                     + " bytes for " + header.slotCount() + " home slots, or its last slot is not empty");
         }
+        MemorySegment filter = Tables.payload(image, header.filterOffset(), -1, "the cache's filter",
+                at + CacheHeaderDescriptor.FILTER_OFFSET_OFFSET);
+        if (filter.byteSize() == 0 || filter.byteSize() % CacheFilterDescriptor.WORD_LENGTH != 0) {
+            throw damaged(image, at, "its filter at " + Units.hex(header.filterOffset()) + " has " + filter.byteSize()
+                    + " bytes: not a positive number of 8-byte words");
+        }
         MemorySegment chunks = Tables.payload(image, header.chunkDirectoryOffset(), -1, "the cache's chunk directory",
                 at + CacheHeaderDescriptor.CHUNK_DIRECTORY_OFFSET_OFFSET);
         if (chunks.byteSize() != (long) header.chunkCount() * CacheEntryDescriptor.CHUNK_REFERENCE_LENGTH) {
             throw damaged(image, at, "its chunk directory at " + Units.hex(header.chunkDirectoryOffset()) + " has "
                     + chunks.byteSize() + " bytes for " + header.chunkCount() + " chunks");
         }
-        return new Cache(root.name(), at, header, tableSlots, image.fileBytes());
+        return new Cache(root.name(), at, header, tableSlots, filter.byteSize(), image.fileBytes());
     }
 
     private static CorruptStoreException damaged(StoreImage image, long headerOffset, String detail) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.permafrost.cache.CacheWriter;
 import dev.permafrost.cache.Codecs;
 import dev.permafrost.cache.SharedCache;
+import dev.permafrost.layout.CacheFilterDescriptor;
 import dev.permafrost.layout.CacheHeaderDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,13 +30,15 @@ class CacheInfoTest {
         assertThat(json.code()).as(json.err()).isZero();
         assertThat(json.out()).contains("\"frozen\":true", "\"roots\":[{\"name\":\"dev.permafrost.cache\"",
                 "\"caches\":[{\"root\":\"dev.permafrost.cache\"", "\"key_codec\":\"string:utf-8\"",
-                "\"value_codec\":\"bytes\"", "\"format_version\":2}]");
+                "\"value_codec\":\"bytes\"", "\"format_version\":3}]");
         assertThat(HeapDumpTest.jsonLong(json.out(), "entries")).isEqualTo(ENTRIES);
         long slots = HeapDumpTest.jsonLong(json.out(), "table_slots");
         long home = HeapDumpTest.jsonLong(json.out(), "home_slots");
         assertThat(home).isGreaterThan(ENTRIES).isLessThan(slots);
         assertThat(slots).isLessThan(ENTRIES * 2);
         assertThat(HeapDumpTest.jsonLong(json.out(), "longest_probe")).isBetween(0L, 255L);
+        assertThat(HeapDumpTest.jsonLong(json.out(), "filter_bytes")).as("8 bits an entry, filling the block")
+                .isEqualTo(CacheFilterDescriptor.wordCount(ENTRIES) * CacheFilterDescriptor.WORD_LENGTH);
         assertThat(HeapDumpTest.jsonLong(json.out(), "key_bytes")).isEqualTo(ENTRIES * 8L);
         assertThat(HeapDumpTest.jsonLong(json.out(), "value_bytes")).isEqualTo(ENTRIES * 20L);
         assertThat(HeapDumpTest.jsonLong(json.out(), "header_offset")).isPositive();
@@ -44,8 +47,8 @@ class CacheInfoTest {
         assertThat(text.code()).isZero();
         assertThat(text.out()).containsPattern("(?m)^roots           1$")
                 .containsPattern("(?m)^cache           dev\\.permafrost\\.cache -> 0x[0-9a-f]+: version 1: 2,000 entries, "
-                        + "[0-9,]+ table slots \\([0-9,]+ home, load 0\\.\\d\\d\\), \\d+\\.\\d\\d bytes per entry beyond keys and "
-                        + "values, longest probe \\d+, codecs string:utf-8 -> bytes, cache format 2$");
+                        + "[0-9,]+ table slots \\([0-9,]+ home, load 0\\.\\d\\d\\), filter \\d+\\.\\d KiB, \\d+\\.\\d\\d bytes per entry beyond keys and "
+                        + "values, longest probe \\d+, codecs string:utf-8 -> bytes, cache format 3$");
 
         HeapDumpTest.Run histo = HeapDumpTest.run("histo", version.toString());
         assertThat(histo.code()).as(histo.err()).isZero();
@@ -67,22 +70,41 @@ class CacheInfoTest {
     @Test
     void aDamagedCacheHeaderIsOneLineAndExitCode2() throws IOException {
         Path version = publish();
-        long header = HeapDumpTest.jsonLong(HeapDumpTest.run("info", version.toString(), "--json").out(), "header_offset");
-        long slotCountAt = header + 16 + CacheHeaderDescriptor.SLOT_COUNT_OFFSET; // past the object's header
+        long header = headerOffset(version);
+        overwrite(version, header + 16 + CacheHeaderDescriptor.SLOT_COUNT_OFFSET, 3); // past the object's header
+        assertDamaged(version, header, "damaged cache header: 3 home slots for 2000 entries");
+        // verify knows nothing of caches; it sees the write as a change to the frozen region
+        HeapDumpTest.Run verify = HeapDumpTest.run("verify", version.toString());
+        assertThat(verify.code()).isEqualTo(HeapDump.FINDINGS);
+    }
+
+    @Test
+    void aFilterThatIsNotWholeWordsIsADamagedHeader() throws IOException {
+        Path version = publish();
+        long header = headerOffset(version);
+        overwrite(version, header + 16 + CacheHeaderDescriptor.FILTER_OFFSET_OFFSET, header); // the header's 109 bytes
+        assertDamaged(version, header, "damaged cache header: its filter at 0x" + Long.toHexString(header)
+                + " has 109 bytes: not a positive number of 8-byte words");
+    }
+
+    private static long headerOffset(Path version) {
+        return HeapDumpTest.jsonLong(HeapDumpTest.run("info", version.toString(), "--json").out(), "header_offset");
+    }
+
+    private static void overwrite(Path version, long at, long value) throws IOException {
         assertThat(version.toFile().setWritable(true)).isTrue(); // a frozen store is read-only on disk
         try (FileChannel channel = FileChannel.open(version, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 3), slotCountAt);
+            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value), at);
         }
+    }
+
+    private static void assertDamaged(Path version, long header, String detail) {
         for (String command : new String[] {"info", "histo"}) {
             HeapDumpTest.Run run = HeapDumpTest.run(command, version.toString());
             assertThat(run.code()).as(command).isEqualTo(HeapDump.BAD_INPUT);
             assertThat(run.out()).isEmpty();
-            assertThat(run.err().strip()).doesNotContain("\n").contains("at offset 0x" + Long.toHexString(header),
-                    "damaged cache header: 3 home slots for 2000 entries");
+            assertThat(run.err().strip()).doesNotContain("\n").contains("at offset 0x" + Long.toHexString(header), detail);
         }
-        // verify knows nothing of caches; it sees the write as a change to the frozen region
-        HeapDumpTest.Run verify = HeapDumpTest.run("verify", version.toString());
-        assertThat(verify.code()).isEqualTo(HeapDump.FINDINGS);
     }
 
     private Path publish() {

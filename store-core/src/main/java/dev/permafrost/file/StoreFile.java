@@ -75,6 +75,8 @@ public final class StoreFile {
 
     /** Private memory mapped above a frozen file for a copy-on-write opener, at least, when none is asked for. */
     public static final long MIN_PRIVATE_BYTES = 64L << 20;
+    /** The size of a huge page on x86-64 and 4 KiB-page arm64, which a private mapping starts on. */
+    static final long HUGE_PAGE_BYTES = 2L << 20;
 
     private static final int CREATE_MODE = 0644;
     private static final int EACCES = 13;
@@ -637,7 +639,7 @@ public final class StoreFile {
             case READ_ONLY -> Posix.mmap(0, length, Posix.PROT_READ, Posix.MAP_SHARED, fd, 0);
             case PRIVATE -> {
                 long total = length + privateBytes;
-                long address = Posix.mmap(0, total, readWrite, Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_NORESERVE, -1, 0);
+                long address = reserveHugePageAligned(total, readWrite);
                 try {
                     Posix.mmap(address, length, readWrite, Posix.MAP_PRIVATE | Posix.MAP_FIXED, fd, 0);
                 } catch (PosixException e) {
@@ -647,6 +649,27 @@ public final class StoreFile {
                 yield address;
             }
         };
+    }
+
+    /**
+     * Reserves private address space that starts at a multiple of {@link #HUGE_PAGE_BYTES}, so that
+     * the file mapped over it at offset 0 lines up with the page cache's large folios and the
+     * kernel can map each 2 MiB of them with one page-table entry: random reads of a large
+     * frozen store then miss the TLB far less. Copy-on-write is unchanged (a write splits the
+     * entry and copies 4 KiB). Over-reserves by one huge page and gives back both ends.
+     */
+    private static long reserveHugePageAligned(long bytes, int protection) throws PosixException {
+        long padded = bytes + HUGE_PAGE_BYTES;
+        long address = Posix.mmap(0, padded, protection, Posix.MAP_PRIVATE | Posix.MAP_ANONYMOUS | Posix.MAP_NORESERVE, -1, 0);
+        long aligned = (address + HUGE_PAGE_BYTES - 1) & -HUGE_PAGE_BYTES;
+        long end = aligned + (bytes + StoreFormat.PAGE_SIZE - 1) / StoreFormat.PAGE_SIZE * StoreFormat.PAGE_SIZE;
+        if (aligned > address) {
+            Posix.munmap(address, aligned - address);
+        }
+        if (address + padded > end) {
+            Posix.munmap(end, address + padded - end);
+        }
+        return aligned;
     }
 
     private static void reserve(Path path, int fd, long offset, long length) throws PosixException {

@@ -44,10 +44,12 @@ final class Caches {
         /** {@return the one-line text form, after the root's name} */
         String describe() {
             return String.format(Locale.ROOT, "version %d: %,d entries, %,d table slots (%,d home, load %.2f), filter %s, %.2f"
-                            + " bytes per entry beyond keys and values, longest probe %d, codecs %s -> %s, cache format %d",
+                            + " bytes per entry beyond keys and values, longest probe %d, hash algorithm %d, codecs %s -> %s,"
+                            + " cache format %d",
                     header.version(), header.entryCount(), tableSlots, header.slotCount(), load(), Units.bytes(filterBytes),
                     overheadBytesPerEntry(),
-                    header.longestProbe(), header.keyCodecName(), header.valueCodecName(), header.formatVersion());
+                    header.longestProbe(), header.hashAlgorithm(), header.keyCodecName(), header.valueCodecName(),
+                    header.formatVersion());
         }
 
         /**
@@ -60,7 +62,8 @@ final class Caches {
                     .field("entries", header.entryCount()).field("table_slots", tableSlots)
                     .field("home_slots", header.slotCount()).field("load", load()).field("filter_bytes", filterBytes)
                     .field("overhead_bytes_per_entry", overheadBytesPerEntry())
-                    .field("longest_probe", header.longestProbe()).field("key_codec", header.keyCodecName())
+                    .field("longest_probe", header.longestProbe())
+                    .field("hash_algorithm", header.hashAlgorithm()).field("key_codec", header.keyCodecName())
                     .field("value_codec", header.valueCodecName()).field("key_bytes", header.keyBytes())
                     .field("value_bytes", header.valueBytes()).field("chunks", header.chunkCount())
                     .field("format_version", header.formatVersion()).endObject();

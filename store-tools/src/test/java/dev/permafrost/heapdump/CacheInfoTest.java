@@ -37,6 +37,8 @@ class CacheInfoTest {
         assertThat(home).isGreaterThan(ENTRIES).isLessThan(slots);
         assertThat(slots).isLessThan(ENTRIES * 2);
         assertThat(HeapDumpTest.jsonLong(json.out(), "longest_probe")).isBetween(0L, 255L);
+        assertThat(HeapDumpTest.jsonLong(json.out(), "hash_algorithm")).as("string keys: String.hashCode")
+                .isEqualTo(CacheHeaderDescriptor.HASH_STRING);
         assertThat(HeapDumpTest.jsonLong(json.out(), "filter_bytes")).as("8 bits an entry, filling the block")
                 .isEqualTo(CacheFilterDescriptor.wordCount(ENTRIES) * CacheFilterDescriptor.WORD_LENGTH);
         assertThat(HeapDumpTest.jsonLong(json.out(), "key_bytes")).isEqualTo(ENTRIES * 8L);
@@ -48,7 +50,7 @@ class CacheInfoTest {
         assertThat(text.out()).containsPattern("(?m)^roots           1$")
                 .containsPattern("(?m)^cache           dev\\.permafrost\\.cache -> 0x[0-9a-f]+: version 1: 2,000 entries, "
                         + "[0-9,]+ table slots \\([0-9,]+ home, load 0\\.\\d\\d\\), filter \\d+\\.\\d KiB, \\d+\\.\\d\\d bytes per entry beyond keys and "
-                        + "values, longest probe \\d+, codecs string:utf-8 -> bytes, cache format 3$");
+                        + "values, longest probe \\d+, hash algorithm 2, codecs string:utf-8 -> bytes, cache format 3$");
 
         HeapDumpTest.Run histo = HeapDumpTest.run("histo", version.toString());
         assertThat(histo.code()).as(histo.err()).isZero();

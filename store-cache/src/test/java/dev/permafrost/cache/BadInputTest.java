@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.permafrost.layout.CacheHeaderDescriptor;
 import dev.permafrost.layout.ObjectHeaderDescriptor;
+import dev.permafrost.layout.StoreFormat;
 import dev.permafrost.store.OpenMode;
 import dev.permafrost.store.Store;
 import java.nio.channels.FileChannel;
@@ -82,6 +83,31 @@ class BadInputTest {
         }
         assertThatThrownBy(() -> open(dir)).isInstanceOf(CorruptCacheException.class)
                 .hasMessageContaining(version.toString()).hasMessageContaining("the filter has 116 bytes");
+        assertThat(CacheDirectory.isLocked(version)).as("closed what it opened").isFalse();
+    }
+
+    @Test
+    void aChunkDirectoryNamingNoObjectIsRefusedAtTheFirstLookupIntoThatChunk() throws Exception {
+        publish();
+        Path version = CacheDirectory.current(dir);
+        long header;
+        long directory;
+        try (Store store = Store.open(version, OpenMode.COPY_ON_WRITE)) {
+            header = store.types().root(CacheHeaderDescriptor.ROOT_NAME).orElseThrow().offset();
+            directory = store.payload(header).get(StoreFormat.LONG, CacheHeaderDescriptor.CHUNK_DIRECTORY_OFFSET_OFFSET);
+        }
+        makeWritable(version);
+        try (FileChannel channel = FileChannel.open(version, StandardOpenOption.WRITE)) { // chunk 0: inside the header
+            channel.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, header + 8),
+                    directory + ObjectHeaderDescriptor.LENGTH);
+        }
+        try (SharedCache<String, String> cache = open(dir)) { // an open reads no chunk: it costs the same at any size
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThatThrownBy(() -> cache.getIfPresent("k")).isInstanceOf(CorruptCacheException.class)
+                        .hasMessageContaining(version.toString()).hasMessageContaining("the chunk 0 is not an object");
+            }
+            assertThat(cache.getIfPresent("absent")).as("the filter answers without the chunk").isNull();
+        }
         assertThat(CacheDirectory.isLocked(version)).as("closed what it opened").isFalse();
     }
 
